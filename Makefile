@@ -1,0 +1,102 @@
+# actjail - see README.md. `make` builds build/actjail; `make check` runs every test under prove.
+PREFIX   ?= /usr/local
+BUILD    ?= build
+CC       ?= cc
+PKGS     := libseccomp libcap libnl-3.0 libnl-route-3.0 yajl
+VERSION  := 0.1.0
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wno-missing-field-initializers
+HARDEN   := -fstack-protector-strong -fstack-clash-protection -fPIE
+FORTIFY  := -D_FORTIFY_SOURCE=3
+ifeq ($(SAN),1)
+  # Sanitizer builds: no _FORTIFY_SOURCE (it hides accesses from ASan).
+  FORTIFY :=
+  HARDEN  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(HARDEN) $(FORTIFY) \
+             -DACTJAIL_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  ?=
+ALL_LDFLAGS = $(LDFLAGS) -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
+              $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined)
+comma := ,
+
+# Reusable code (never exits): policy, bridge framing, JSON, helpers.
+LIB_SRC  := bridge/json.c bridge/frame.c bridge/message.c policy/policy.c policy/seccomp.c \
+            jail/sha256.c jail/util.c
+JAIL_SRC := jail/main.c jail/spawn.c jail/supervise.c jail/userns.c jail/mount.c jail/net.c \
+            jail/caps.c jail/limits.c jail/capture.c jail/result.c jail/log.c jail/pty.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+JAIL_OBJ := $(JAIL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/jail/embed.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TESTS    := $(wildcard tests/*.t tests/security/*.t)
+
+.PHONY: all check unit sanitize analyze fuzz install uninstall clean format format-check bench
+
+all: $(BUILD)/actjail
+
+$(BUILD)/actjail: $(JAIL_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The runner and the default policy are embedded so the installed binary
+# needs no source tree (see jail/embed.S).
+$(BUILD)/jail/embed.o: jail/embed.S bridge/runner.py policy/default.json
+	@mkdir -p $(dir $@)
+	$(CC) -c -I. -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) tests/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+unit: $(UNIT_BIN)
+
+# Every test under prove: C unit tests and the shell integration tests. As
+# root the jail tests are repeated under an unprivileged uid (tests/run-unprivileged).
+check: all unit
+	ACTJAIL=$(abspath $(BUILD)/actjail) prove -e '' $(UNIT_BIN) $(TESTS)
+	@if [ "$$(id -u)" = 0 ]; then \
+		ACTJAIL=$(abspath $(BUILD)/actjail) tests/run-unprivileged $(TESTS); fi
+
+sanitize:
+	$(MAKE) BUILD=build-san SAN=1 CFLAGS='-O1 -g' check
+
+analyze:
+	scripts/analyze
+
+fuzz:
+	scripts/fuzz $(FUZZ_SECONDS)
+
+bench: all
+	scripts/bench-startup
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/actjail/policy \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BUILD)/actjail $(DESTDIR)$(PREFIX)/bin/actjail
+	install -m 0644 policy/*.json $(DESTDIR)$(PREFIX)/share/actjail/policy/
+	install -m 0644 bridge/runner.py $(DESTDIR)$(PREFIX)/share/actjail/runner.py
+	install -m 0644 docs/actjail.1 $(DESTDIR)$(PREFIX)/share/man/man1/actjail.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/actjail $(DESTDIR)$(PREFIX)/share/man/man1/actjail.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/actjail
+
+format:
+	clang-format -i jail/*.[ch] bridge/*.[ch] policy/*.[ch] tests/unit/*.c tests/*.h
+
+format-check:
+	clang-format --dry-run --Werror jail/*.[ch] bridge/*.[ch] policy/*.[ch] tests/unit/*.c tests/*.h
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

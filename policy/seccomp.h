@@ -1,0 +1,26 @@
+/*
+ * seccomp.h - compile a parsed policy into a libseccomp filter.
+ *
+ * The filter is built in the parent before clone so that a bad rule is
+ * reported before anything exists; the child only calls seccomp_load().
+ * Every libseccomp return value is checked: a rule libseccomp refuses is an
+ * error, never a silently weaker filter. Non-native ABIs (i386, x32) hit the
+ * bad-arch action, which is KILL_PROCESS.
+ */
+#ifndef ACTJAIL_SECCOMP_H
+#define ACTJAIL_SECCOMP_H
+
+#include <seccomp.h>
+#include <stddef.h>
+
+#include "policy.h"
+
+/*
+ * Build *out from p. Returns 0, or -errno with a message naming the rule
+ * (syscall and its position in the policy) written to err. On success the
+ * caller owns *out and releases it with seccomp_release().
+ */
+int seccomp_compile(const struct policy_seccomp *p, const char *filename,
+		    scmp_filter_ctx *out, char *err, size_t errlen);
+
+#endif
