@@ -1,0 +1,35 @@
+/*
+ * message.h - the launcher's side of the bridge protocol (docs/protocol.md):
+ * newline-delimited JSON objects with an "op" field, generated with yajl.
+ *
+ * Encoders return a malloc'd line ending in '\n' (caller frees) or NULL on
+ * a yajl failure (invalid UTF-8 in a string argument, or out of memory).
+ * Nothing here exits or prints.
+ */
+#ifndef ACTJAIL_MESSAGE_H
+#define ACTJAIL_MESSAGE_H
+
+#include <stddef.h>
+
+#include "bridge/json.h"
+
+/* Deepest nesting accepted in a message from the jail. */
+#define MESSAGE_MAX_DEPTH 64
+
+/* launcher -> runner: {"op":"exec","filename":...,"code":...} */
+char *message_exec(const char *code, size_t code_len, const char *filename, size_t *len);
+
+/* launcher -> jail: {"op":"error","error":TEXT} for a line it could not use.
+ * TEXT is sanitised to valid UTF-8 first. */
+char *message_protocol_error(const char *text, size_t *len);
+
+/* Parse one line from the jail. On success *root is an object whose "op"
+ * member is a string (returned in *op, owned by the tree). On failure
+ * returns -EINVAL with a one-line reason in why[] (and *root NULL). */
+int message_parse(const char *line, size_t len, struct json_node **root, const char **op,
+		  char *why, size_t whylen);
+
+/* The string member key of obj, or NULL when absent or not a string. */
+const char *message_string(const struct json_node *obj, const char *key, size_t *len);
+
+#endif

@@ -1,0 +1,110 @@
+# actjail runner: runs inside the jail as `python3 -I -S -c <this file>`.
+# It reads one {"op":"exec"} message from the bridge (fd 3), runs the code in
+# a fresh __main__ with top-level await allowed, and reports an uncaught
+# exception as {"op":"exception"} on the bridge (docs/protocol.md).
+import sys
+
+BRIDGE_FD = 3
+CO_COROUTINE = 0x80
+PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000
+
+
+def _paths():
+    # -S skips site (and ~3 ms of start-up); add the system's package
+    # directories by hand so Debian's numpy and pandas still import.
+    v = "python%d.%d" % sys.version_info[:2]
+    for p in ("/usr/local/lib/%s/dist-packages" % v, "/usr/lib/python3/dist-packages",
+              "/usr/lib/%s/dist-packages" % v):
+        if p not in sys.path:
+            sys.path.append(p)
+
+
+def _read_line(os):
+    chunks = []
+    while True:
+        b = os.read(BRIDGE_FD, 65536)
+        if not b:
+            break
+        i = b.find(b"\n")
+        if i >= 0:
+            chunks.append(b[:i])
+            break
+        chunks.append(b)
+    return b"".join(chunks)
+
+
+def _send(os, json, msg):
+    data = (json.dumps(msg, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+    try:
+        while data:
+            n = os.write(BRIDGE_FD, data)
+            data = data[n:]
+    except OSError:
+        pass
+
+
+def _report(os, json, code, exc):
+    import linecache
+    import traceback
+
+    linecache.cache["<code>"] = (len(code), None, code.splitlines(True), "<code>")
+    tb = exc.__traceback__
+    # drop the runner's own frames: the user sees only <code> and below
+    while tb is not None and tb.tb_frame.f_code.co_filename != "<code>":
+        tb = tb.tb_next
+    text = "".join(traceback.format_exception(type(exc), exc, tb))
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except Exception:
+        pass
+    _send(os, json, {"op": "exception", "type": type(exc).__name__,
+                     "message": str(exc), "traceback": text})
+
+
+def _exit_code(e):
+    c = e.code
+    if c is None:
+        return 0
+    if isinstance(c, int):
+        return c & 0xFF
+    try:
+        sys.stderr.write(str(c) + "\n")
+    except Exception:
+        pass
+    return 1
+
+
+def main():
+    import os
+    import json
+
+    _paths()
+    msg = json.loads(_read_line(os))
+    code = msg["code"]
+    sys.argv = [msg.get("filename", "<code>")]
+    mod = type(sys)("__main__")
+    mod.__dict__["__builtins__"] = __builtins__
+    sys.modules["__main__"] = mod
+    status = 0
+    try:
+        co = compile(code, "<code>", "exec", PyCF_ALLOW_TOP_LEVEL_AWAIT, True)
+        if co.co_flags & CO_COROUTINE:
+            import asyncio
+            asyncio.run(eval(co, mod.__dict__))
+        else:
+            exec(co, mod.__dict__)
+    except SystemExit as e:
+        status = _exit_code(e)
+    except BaseException as e:  # noqa: B036 - everything the program raises is reported
+        _report(os, json, code, e)
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        pass
+    os._exit(status)
+
+
+main()

@@ -1,0 +1,45 @@
+/*
+ * config.h - everything one run needs, built by main.c from the command line
+ * and the policy, then read-only for the rest of the launcher.
+ */
+#ifndef ACTJAIL_CONFIG_H
+#define ACTJAIL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "policy/policy.h"
+
+#define JAIL_UID      1000 /* the sandbox user inside the jail */
+#define JAIL_GID      1000
+#define JAIL_HOSTNAME "sandbox"
+#define JAIL_PYTHON   "/usr/bin/python3"
+
+enum run_mode { MODE_RUN, MODE_EXEC };
+
+struct config {
+	enum run_mode mode;
+	bool json;
+	const char *code_name;   /* FILE as given, or "-" */
+	char *code;              /* run: the program text (valid UTF-8) */
+	size_t code_len;
+	char **argv;             /* the program's argv (run: python3 + runner) */
+	char **envp;             /* the program's whole environment */
+	const char *input_dir;   /* host path or NULL */
+	const char *output_dir;  /* host path or NULL */
+	const char *policy_path; /* NULL: the embedded default */
+	struct policy policy;    /* limits, identity, env, seccomp */
+	uid_t host_uid;          /* the host ids that map to JAIL_UID/JAIL_GID */
+	gid_t host_gid;
+	bool as_root;            /* launcher runs as root */
+	bool use_pty;            /* exec with a terminal on stdin */
+};
+
+/* Embedded at build time (jail/embed.S). */
+extern const char actjail_runner_py[];
+extern const unsigned int actjail_runner_py_len;
+extern const char actjail_default_policy[];
+extern const unsigned int actjail_default_policy_len;
+
+#endif

@@ -1,0 +1,136 @@
+/* log.c - messages, usage errors and setup failures (see log.h). */
+#include "jail/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "jail/exitcodes.h"
+#include "jail/status.h"
+
+static int level;
+static void (*cleanup_hook)(void);
+static int child_status_fd = -1;
+
+void log_set_level(int l)
+{
+	level = l;
+}
+
+int log_get_level(void)
+{
+	return level;
+}
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (n < 0)
+		return;
+	/* Best effort: a closed stderr must not turn into a second failure. */
+	(void)fprintf(stderr, "actjail: %s\n", buf);
+}
+
+void log_verbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < LOG_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < LOG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	(void)fprintf(stderr, "Try 'actjail --help' for more information.\n");
+	exit(EXIT_USAGE);
+}
+
+void log_set_cleanup(void (*fn)(void))
+{
+	cleanup_hook = fn;
+}
+
+void log_enter_child(int status_fd)
+{
+	child_status_fd = status_fd;
+	cleanup_hook = NULL;
+}
+
+const char *log_hint(const char *step, int err)
+{
+	if (!strcmp(step, "clone") && (err == EPERM || err == ENOSPC || err == EINVAL))
+		return "unprivileged user namespaces may be disabled: check "
+		       "/proc/sys/user/max_user_namespaces, kernel.unprivileged_userns_clone "
+		       "and kernel.apparmor_restrict_unprivileged_userns";
+	if (!strcmp(step, "python3"))
+		return "install Debian's python3 package (the jail runs /usr/bin/python3)";
+	if (!strcmp(step, "mount proc") && err == EPERM)
+		return "this host masks parts of /proc (as container runtimes do); the kernel then "
+		       "refuses a fresh /proc in a user namespace";
+	return NULL;
+}
+
+void die(const char *step, int err, const char *fmt, ...)
+{
+	char detail[200] = "";
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		(void)vsnprintf(detail, sizeof(detail), fmt, ap);
+		va_end(ap);
+	}
+	if (child_status_fd >= 0) {
+		struct status_msg m = { .kind = ST_SETUP_ERROR, .err = err };
+
+		(void)snprintf(m.step, sizeof(m.step), "%s", step);
+		(void)snprintf(m.detail, sizeof(m.detail), "%s", detail);
+		/* If the launcher is gone there is nobody left to tell. */
+		(void)send(child_status_fd, &m, sizeof(m), MSG_NOSIGNAL);
+		_exit(EXIT_SETUP);
+	}
+	if (cleanup_hook)
+		cleanup_hook();
+	(void)fprintf(stderr, "actjail: %s: %s%s%s\n", step, err ? strerror(err) : "failed",
+		      *detail ? ": " : "", detail);
+	{
+		const char *hint = log_hint(step, err);
+
+		if (hint)
+			(void)fprintf(stderr, "actjail: hint: %s\n", hint);
+	}
+	exit(EXIT_SETUP);
+}

@@ -1,0 +1,448 @@
+/*
+ * main.c - actjail's command line: parse it into one struct config, load the
+ * policy, compile the seccomp filter, then spawn, supervise, capture and
+ * report. Everything that can be refused is refused before the jail exists.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jail/capture.h"
+#include "jail/config.h"
+#include "jail/exitcodes.h"
+#include "jail/log.h"
+#include "jail/result.h"
+#include "jail/spawn.h"
+#include "jail/supervise.h"
+#include "jail/util.h"
+#include "policy/seccomp.h"
+
+static const char usage_text[] =
+	"Usage: actjail run [OPTIONS] [FILE|-]\n"
+	"       actjail exec [OPTIONS] -- PROGRAM [ARGS...]\n"
+	"\n"
+	"Run untrusted Python (run) or any program (exec) in a jail of user, mount, pid,\n"
+	"net, ipc, uts and cgroup namespaces, with no capabilities and a seccomp filter.\n"
+	"\n"
+	"Options:\n"
+	"  --json               print exactly one JSON result object on stdout\n"
+	"  --timeout SECONDS    wall-clock limit, fractional allowed (default 30)\n"
+	"  --memory MIB         memory limit (RLIMIT_DATA; default 512)\n"
+	"  --pids N             process limit (default 64)\n"
+	"  --cpu-time SECONDS   CPU time limit (default none)\n"
+	"  --input DIR          bind DIR read-only at /input\n"
+	"  --output DIR         copy the files left in /output into DIR (must exist)\n"
+	"  --policy FILE        policy file (default: the built-in policy/default.json)\n"
+	"  --env NAME=VALUE     add to the jail's clean environment (repeatable)\n"
+	"  --quiet              no summary or warnings on stderr\n"
+	"  --verbose            describe what actjail does on stderr\n"
+	"  --help, --version\n"
+	"\n"
+	"Exit status: the program's own; 124 time limit; 125 the jail could not be\n"
+	"built; 126 cannot execute; 127 not found; 128+N killed by signal N; 2 usage.\n"
+	"Options on the command line override the policy file. See actjail(1).\n";
+
+enum opt {
+	OPT_JSON = 256,
+	OPT_TIMEOUT,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_CPU,
+	OPT_INPUT,
+	OPT_OUTPUT,
+	OPT_POLICY,
+	OPT_ENV,
+	OPT_QUIET,
+	OPT_VERBOSE,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static const struct option options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "pids", required_argument, NULL, OPT_PIDS },
+	{ "cpu-time", required_argument, NULL, OPT_CPU },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Command-line values that override the policy; set ones are non-zero. */
+struct overrides {
+	uint64_t timeout_ms, memory_mib, pids, cpu_time_ms;
+	bool cpu_set;
+	char **env;
+	size_t nenv;
+};
+
+static void print_help(void)
+{
+	fputs(usage_text, stdout);
+	exit(0);
+}
+
+static bool valid_env_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+static void parse_options(int argc, char **argv, struct config *cfg, struct overrides *ov)
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			cfg->json = true;
+			break;
+		case OPT_TIMEOUT:
+			r = parse_seconds_ms(optarg, 1, 86400000, &ov->timeout_ms);
+			if (r < 0)
+				usage_error("--timeout: '%s' is not a number of seconds between 0.001 "
+					    "and 86400",
+					    optarg);
+			break;
+		case OPT_CPU:
+			r = parse_seconds_ms(optarg, 1, 86400000, &ov->cpu_time_ms);
+			if (r < 0)
+				usage_error("--cpu-time: '%s' is not a number of seconds between "
+					    "0.001 and 86400",
+					    optarg);
+			ov->cpu_set = true;
+			break;
+		case OPT_MEMORY:
+			if (parse_u64(optarg, 16, 1u << 20, &ov->memory_mib) < 0)
+				usage_error("--memory: '%s' is not a whole number of MiB between 16 "
+					    "and 1048576",
+					    optarg);
+			break;
+		case OPT_PIDS:
+			if (parse_u64(optarg, 1, 65536, &ov->pids) < 0)
+				usage_error("--pids: '%s' is not a whole number between 1 and 65536",
+					    optarg);
+			break;
+		case OPT_INPUT:
+			cfg->input_dir = xstrdup(optarg);
+			break;
+		case OPT_OUTPUT:
+			cfg->output_dir = xstrdup(optarg);
+			break;
+		case OPT_POLICY:
+			cfg->policy_path = xstrdup(optarg);
+			break;
+		case OPT_ENV: {
+			const char *eq = strchr(optarg, '=');
+
+			if (!eq || !valid_env_name(optarg, (size_t)(eq - optarg)))
+				usage_error("--env: '%s' is not NAME=VALUE with NAME of letters, "
+					    "digits and _",
+					    optarg);
+			ov->env = xrealloc(ov->env, (ov->nenv + 1) * sizeof(char *));
+			ov->env[ov->nenv++] = xstrdup(optarg);
+			break;
+		}
+		case OPT_QUIET:
+			log_set_level(LOG_QUIET);
+			break;
+		case OPT_VERBOSE:
+			log_set_level(LOG_VERBOSE);
+			break;
+		case OPT_HELP:
+			print_help();
+			break;
+		case OPT_VERSION:
+			printf("actjail %s\n", ACTJAIL_VERSION);
+			exit(0);
+		default:
+			usage_error("unknown option");
+		}
+	}
+}
+
+static void check_dir(const char *opt, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		usage_error("%s %s: %s", opt, path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		usage_error("%s %s: not a directory", opt, path);
+	if (access(path, opt[2] == 'i' ? R_OK | X_OK : W_OK | X_OK) < 0)
+		usage_error("%s %s: %s", opt, path, strerror(errno));
+}
+
+static void load_policy(struct config *cfg)
+{
+	char err[512];
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (cfg->policy_path) {
+		int fd = open(cfg->policy_path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			usage_error("--policy %s: %s", cfg->policy_path, strerror(errno));
+		r = read_all_fd(fd, 1 << 20, &text, &len);
+		(void)close(fd);
+		if (r < 0)
+			usage_error("--policy %s: %s", cfg->policy_path, strerror(-r));
+		r = policy_parse(text, len, cfg->policy_path, &cfg->policy, err, sizeof(err));
+		free(text);
+	} else {
+		r = policy_parse(actjail_default_policy, actjail_default_policy_len,
+				 "default.json", &cfg->policy, err, sizeof(err));
+	}
+	/* A policy that cannot be read or understood is a setup error (125):
+	 * the jail it describes cannot be built. */
+	if (r < 0) {
+		log_error("policy: %s", err);
+		exit(EXIT_SETUP);
+	}
+}
+
+static void apply_overrides(struct config *cfg, const struct overrides *ov)
+{
+	struct limits *l = &cfg->policy.limits;
+
+	if (ov->timeout_ms)
+		l->timeout_ms = ov->timeout_ms;
+	if (ov->memory_mib)
+		l->memory_mib = ov->memory_mib;
+	if (ov->pids)
+		l->pids = ov->pids;
+	if (ov->cpu_set)
+		l->cpu_time_ms = ov->cpu_time_ms;
+}
+
+static void build_env(struct config *cfg, const struct overrides *ov)
+{
+	static const char *const base[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp",
+					    "LANG=C.UTF-8", "PYTHONDONTWRITEBYTECODE=1" };
+	size_t cap = ARRAY_SIZE(base) + cfg->policy.nenv + ov->nenv + 2, n = 0, i, k;
+	char **env = xcalloc(cap, sizeof(char *));
+	const char *term = getenv("TERM");
+
+	/* later entries replace earlier ones of the same name */
+	for (i = 0; i < ARRAY_SIZE(base) + cfg->policy.nenv + ov->nenv + 1; i++) {
+		char *e;
+		size_t nl;
+
+		if (i < ARRAY_SIZE(base)) {
+			e = xstrdup(base[i]);
+		} else if (i < ARRAY_SIZE(base) + cfg->policy.nenv) {
+			const struct policy_env *pe = &cfg->policy.env[i - ARRAY_SIZE(base)];
+			size_t len = strlen(pe->name) + strlen(pe->value) + 2;
+
+			e = xmalloc(len);
+			(void)snprintf(e, len, "%s=%s", pe->name, pe->value);
+		} else if (i < ARRAY_SIZE(base) + cfg->policy.nenv + ov->nenv) {
+			e = xstrdup(ov->env[i - ARRAY_SIZE(base) - cfg->policy.nenv]);
+		} else if (cfg->use_pty && term && strlen(term) < 64 && !strchr(term, '/')) {
+			/* the terminal type is needed to drive the jail's pty */
+			size_t len = strlen(term) + 6;
+
+			e = xmalloc(len);
+			(void)snprintf(e, len, "TERM=%s", term);
+		} else {
+			continue;
+		}
+		nl = (size_t)(strchr(e, '=') - e);
+		for (k = 0; k < n; k++)
+			if (!strncmp(env[k], e, nl + 1))
+				break;
+		if (k < n) {
+			free(env[k]);
+			env[k] = e;
+		} else {
+			env[n++] = e;
+		}
+	}
+	env[n] = NULL;
+	cfg->envp = env;
+}
+
+static void read_code(struct config *cfg, const char *file)
+{
+	size_t max = cfg->policy.limits.max_message_bytes;
+	int fd = 0, r;
+
+	cfg->code_name = xstrdup(file ? file : "-");
+	if (file && strcmp(file, "-") != 0) {
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			usage_error("%s: %s", file, strerror(errno));
+	}
+	/* The program travels as one bridge message; leave room for framing. */
+	r = read_all_fd(fd, max > 4096 ? max - 4096 : max, &cfg->code, &cfg->code_len);
+	if (fd != 0)
+		(void)close(fd);
+	if (r == -EFBIG)
+		usage_error("%s: program larger than the bridge's message limit (%zu bytes)",
+			    cfg->code_name, max);
+	if (r < 0)
+		usage_error("%s: %s", cfg->code_name, strerror(-r));
+	if (!utf8_valid(cfg->code, cfg->code_len))
+		usage_error("%s: the program is not valid UTF-8", cfg->code_name);
+}
+
+/* fds 0-2 must exist, or a pipe or socket could land there and be mistaken
+ * for a standard stream. */
+static void sanitize_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			exit(EXIT_SETUP);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	struct config cfg = { 0 };
+	struct overrides ov = { 0 };
+	struct outcome o;
+	struct capture cap = { 0 };
+	struct jail j;
+	struct verdict v;
+	scmp_filter_ctx filter = NULL;
+	char err[512];
+	sigset_t mask;
+	const char *cmd;
+	int r;
+
+	sanitize_std_fds();
+	spawn_note_process_strings(argc, argv, envp);
+	if (argc < 2)
+		usage_error("missing command: run or exec");
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+		print_help();
+	if (!strcmp(cmd, "--version")) {
+		printf("actjail %s\n", ACTJAIL_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		cfg.mode = MODE_RUN;
+	else if (!strcmp(cmd, "exec"))
+		cfg.mode = MODE_EXEC;
+	else
+		usage_error("unknown command '%s' (expected run or exec)", cmd);
+
+	optind = 2;
+	parse_options(argc, argv, &cfg, &ov);
+	if (cfg.input_dir)
+		check_dir("--input", cfg.input_dir);
+	if (cfg.output_dir)
+		check_dir("--output", cfg.output_dir);
+	if (cfg.mode == MODE_EXEC) {
+		int i, n = argc - optind;
+
+		if (n < 1)
+			usage_error("exec: missing PROGRAM (actjail exec [OPTIONS] -- PROGRAM [ARGS])");
+		cfg.argv = xcalloc((size_t)n + 1, sizeof(char *));
+		for (i = 0; i < n; i++)
+			cfg.argv[i] = xstrdup(argv[optind + i]);
+		cfg.use_pty = isatty(0) == 1;
+	} else if (argc - optind > 1) {
+		usage_error("run: one FILE at most");
+	}
+
+	load_policy(&cfg);
+	apply_overrides(&cfg, &ov);
+	if (cfg.mode == MODE_RUN) {
+		read_code(&cfg, argc > optind ? argv[optind] : NULL);
+		if (access(JAIL_PYTHON, X_OK) < 0)
+			die("python3", errno, "%s", JAIL_PYTHON);
+		cfg.argv = xcalloc(6, sizeof(char *));
+		cfg.argv[0] = xstrdup(JAIL_PYTHON);
+		cfg.argv[1] = xstrdup("-I");
+		cfg.argv[2] = xstrdup("-S");
+		cfg.argv[3] = xstrdup("-c");
+		cfg.argv[4] = (char *)actjail_runner_py;
+	}
+	build_env(&cfg, &ov);
+	cfg.as_root = geteuid() == 0;
+	cfg.host_uid = cfg.as_root ? cfg.policy.uid : getuid();
+	cfg.host_gid = cfg.as_root ? cfg.policy.gid : getgid();
+
+	/* The filter is compiled before anything exists, so a rule libseccomp
+	 * refuses is reported with nothing to clean up. */
+	r = seccomp_compile(&cfg.policy.seccomp, cfg.policy_path ? cfg.policy_path : "default.json",
+			    &filter, err, sizeof(err));
+	if (r < 0)
+		die("compile seccomp filter", -r, "%s", err);
+
+	/* Signals the event loop handles are blocked and read from a signalfd;
+	 * SIGPIPE is ignored so a closed reader is an EPIPE, not our death. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGWINCH);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		die("block signals", errno, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	log_set_cleanup(supervise_emergency_stop);
+	log_verbose("policy %s (sha256 %s), timeout %llu ms, memory %llu MiB, pids %llu",
+		    cfg.policy.name, cfg.policy.sha256,
+		    (unsigned long long)cfg.policy.limits.timeout_ms,
+		    (unsigned long long)cfg.policy.limits.memory_mib,
+		    (unsigned long long)cfg.policy.limits.pids);
+	jail_spawn_or_die(&cfg, filter, &j);
+	supervise(&cfg, &j, &o);
+	seccomp_release(filter);
+
+	if (o.end == END_SETUP_ERROR) {
+		const char *hint = log_hint(o.setup_step, o.setup_errno);
+
+		log_error("%s: %s%s%s", o.setup_step,
+			  o.setup_errno ? strerror(o.setup_errno) : "failed",
+			  o.setup_detail[0] ? ": " : "", o.setup_detail);
+		if (hint)
+			log_error("hint: %s", hint);
+	}
+	if (o.output_fd >= 0) {
+		r = capture_run(o.output_fd, cfg.output_dir, &cfg.policy.limits, &cap);
+		if (r < 0)
+			log_error("capture into %s: %s", cfg.output_dir, strerror(-r));
+	}
+	v = result_verdict(&cfg, &o);
+	if (o.end == END_EXEC_ERROR)
+		log_error("%s: %s", cfg.argv[0], strerror(o.exec_errno));
+	if (cfg.json) {
+		if (result_print_json(&cfg, &o, &cap, &v) < 0)
+			log_error("cannot write the result: %s", strerror(errno));
+	} else if (log_get_level() >= LOG_NORMAL && (isatty(2) || log_get_level() > LOG_NORMAL)) {
+		result_print_summary(&o, &cap, &v);
+	}
+	capture_free(&cap);
+	outcome_free(&o);
+	policy_free(&cfg.policy);
+	return v.exit_code;
+}

@@ -1,0 +1,275 @@
+/* mount.c - build the jail's root filesystem (see mount.h for the layout). */
+#define _GNU_SOURCE
+#include "jail/mount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "jail/log.h"
+#include "jail/util.h"
+
+/* The new root is assembled on top of the host's /tmp in our private mount
+ * namespace (nothing propagates: see mount_setup_child_or_die), then entered
+ * with pivot_root. Every host object was opened before this mount hid /tmp. */
+#define NEWROOT "/tmp"
+
+#define RO_ATTR  (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+#define DEV_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)
+
+static const char *const top_level[] = { "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
+static const char *const devices[] = { "null", "zero", "full", "random", "urandom" };
+
+static void add_source(struct mount_sources *src, const char *host, const char *target,
+		       unsigned attr, bool required)
+{
+	struct mount_source *m;
+	struct stat st;
+	int fd;
+
+	if (src->n >= MOUNT_MAX_SOURCES)
+		die("open mount sources", E2BIG, "too many binds");
+	fd = open(host, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		if (!required && errno == ENOENT)
+			return;
+		die("open mount sources", errno, "%s", host);
+	}
+	if (fstat(fd, &st) < 0)
+		die("open mount sources", errno, "stat %s", host);
+	m = &src->items[src->n++];
+	m->target = target;
+	m->fd = fd;
+	m->attr = attr;
+	m->is_dir = S_ISDIR(st.st_mode);
+}
+
+void mount_open_sources_or_die(const struct config *cfg, struct mount_sources *src)
+{
+	char buf[64];
+	unsigned i;
+
+	memset(src, 0, sizeof(*src));
+	add_source(src, "/usr", "/usr", RO_ATTR, true);
+	for (i = 0; i < ARRAY_SIZE(top_level); i++) {
+		const char *host = top_level[i];
+		struct stat st;
+		ssize_t n;
+
+		if (lstat(host, &st) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			/* merged /usr: /bin -> usr/bin and friends are recreated as links */
+			n = readlink(host, buf, sizeof(buf) - 1);
+			if (n <= 0 || (size_t)n >= sizeof(buf) - 1 || src->nlinks >= 8)
+				die("open mount sources", n < 0 ? errno : ENAMETOOLONG, "%s", host);
+			buf[n] = '\0';
+			(void)snprintf(src->links[src->nlinks][0], 64, "%s", host + 1);
+			(void)snprintf(src->links[src->nlinks][1], 64, "%s", buf);
+			src->nlinks++;
+		} else if (S_ISDIR(st.st_mode)) {
+			add_source(src, host, host, RO_ATTR, true);
+		}
+	}
+	add_source(src, "/etc/ld.so.cache", "/etc/ld.so.cache", RO_ATTR, false);
+	add_source(src, "/etc/ssl/certs", "/etc/ssl/certs", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
+	add_source(src, "/etc/ssl/openssl.cnf", "/etc/ssl/openssl.cnf", RO_ATTR, false);
+	for (i = 0; i < ARRAY_SIZE(devices); i++) {
+		static const char *const dev_paths[] = { "/dev/null", "/dev/zero", "/dev/full",
+							 "/dev/random", "/dev/urandom" };
+
+		add_source(src, dev_paths[i], dev_paths[i], DEV_ATTR, true);
+	}
+	if (cfg->input_dir)
+		add_source(src, cfg->input_dir, "/input", RO_ATTR, true);
+}
+
+static void mkdir_or_die(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		die("create mount point", errno, "%s", path);
+}
+
+static void touch_or_die(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+
+	if (fd < 0)
+		die("create mount point", errno, "%s", path);
+	(void)close(fd);
+}
+
+static void tmpfs_or_die(const char *path, unsigned long flags, const char *opts)
+{
+	if (mount("tmpfs", path, "tmpfs", flags, opts) < 0)
+		die("mount tmpfs", errno, "%s (%s)", path, opts);
+}
+
+/* Clone the host object behind fd, restrict it and attach it at path.
+ * AT_RECURSIVE keeps submounts (a non-recursive bind of a tree with locked
+ * children is refused in a user namespace) and applies the flags to all. */
+static void bind_or_die(int fd, const char *path, unsigned attr)
+{
+	struct mount_attr ma = { .attr_set = attr };
+	_cleanup_close_ int tree = -1;
+
+	tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		die("bind mount", errno, "open_tree for %s", path);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma)) < 0)
+		die("bind mount", errno, "restrict %s", path);
+	if (move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die("bind mount", errno, "attach %s", path);
+}
+
+static void setattr_or_die(const char *path, unsigned attr, unsigned flags)
+{
+	struct mount_attr ma = { .attr_set = attr };
+
+	if (mount_setattr(AT_FDCWD, path, flags, &ma, sizeof(ma)) < 0)
+		die("remount read-only", errno, "%s", path);
+}
+
+static void write_etc_or_die(void)
+{
+	static const struct {
+		const char *name, *text;
+	} files[] = {
+		{ "passwd", "root:x:0:0:root:/root:/usr/sbin/nologin\n"
+			    "sandbox:x:1000:1000:sandbox:/tmp:/bin/sh\n"
+			    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" },
+		{ "group", "root:x:0:\nsandbox:x:1000:\nnogroup:x:65534:\n" },
+		{ "hosts", "127.0.0.1\tlocalhost " JAIL_HOSTNAME "\n::1\tlocalhost ip6-localhost\n" },
+		{ "hostname", JAIL_HOSTNAME "\n" },
+		{ "nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\n" },
+	};
+	_cleanup_close_ int etc = open(NEWROOT "/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char target[256];
+	ssize_t n;
+	unsigned i;
+
+	if (etc < 0)
+		die("write /etc", errno, NULL);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		int r = write_file_at(etc, files[i].name, files[i].text, 0444);
+
+		if (r < 0)
+			die("write /etc", -r, "%s", files[i].name);
+	}
+	/* localtime is normally a link into /usr/share/zoneinfo, visible inside */
+	n = readlink("/etc/localtime", target, sizeof(target) - 1);
+	if (n > 0 && (size_t)n < sizeof(target) - 1) {
+		target[n] = '\0';
+		if (symlinkat(target, etc, "localtime") < 0)
+			die("write /etc", errno, "localtime");
+	}
+}
+
+int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src)
+{
+	const struct limits *l = &cfg->policy.limits;
+	char opts[128], path[256];
+	int out;
+	unsigned i;
+
+	/* Nothing done below may reach the host's mount table: make every
+	 * mount private before touching anything (mount_namespaces(7)). */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die("make mounts private", errno, NULL);
+
+	tmpfs_or_die(NEWROOT, MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=0755");
+	for (i = 0; i < src->nlinks; i++) {
+		(void)snprintf(path, sizeof(path), NEWROOT "/%s", src->links[i][0]);
+		if (symlink(src->links[i][1], path) < 0)
+			die("create mount point", errno, "%s", path);
+	}
+	mkdir_or_die(NEWROOT "/etc", 0755);
+	mkdir_or_die(NEWROOT "/etc/ssl", 0755);
+	mkdir_or_die(NEWROOT "/dev", 0755);
+	mkdir_or_die(NEWROOT "/proc", 0555);
+	mkdir_or_die(NEWROOT "/tmp", 01777);
+	mkdir_or_die(NEWROOT "/output", 0755);
+	write_etc_or_die();
+
+	/* /dev: a small tmpfs holding binds of the harmless devices only */
+	tmpfs_or_die(NEWROOT "/dev", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755");
+	mkdir_or_die(NEWROOT "/dev/shm", 01777);
+	for (i = 0; i < ARRAY_SIZE(devices); i++) {
+		(void)snprintf(path, sizeof(path), NEWROOT "/dev/%s", devices[i]);
+		touch_or_die(path);
+	}
+	{
+		static const char *const links[][2] = { { "fd", "/proc/self/fd" },
+							{ "stdin", "/proc/self/fd/0" },
+							{ "stdout", "/proc/self/fd/1" },
+							{ "stderr", "/proc/self/fd/2" } };
+
+		for (i = 0; i < ARRAY_SIZE(links); i++) {
+			(void)snprintf(path, sizeof(path), NEWROOT "/dev/%s", links[i][0]);
+			if (symlink(links[i][1], path) < 0)
+				die("create mount point", errno, "%s", path);
+		}
+	}
+
+	for (i = 0; i < src->n; i++) {
+		struct mount_source *m = &src->items[i];
+
+		(void)snprintf(path, sizeof(path), NEWROOT "%s", m->target);
+		if (m->is_dir)
+			mkdir_or_die(path, 0755);
+		else if (strncmp(m->target, "/dev/", 5) != 0)
+			touch_or_die(path);
+		bind_or_die(m->fd, path, m->attr);
+		(void)close(m->fd);
+		m->fd = -1;
+	}
+
+	/* A fresh procfs for our pid namespace. It must be mounted while the
+	 * host's /proc is still visible: the kernel refuses a new proc mount in
+	 * a user namespace unless a fully visible one exists (mount_too_revealing). */
+	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		die("mount proc", errno, NULL);
+	{
+		_cleanup_close_ int fd = open(NEWROOT "/proc/sys", O_PATH | O_CLOEXEC);
+
+		if (fd < 0)
+			die("mount proc", errno, "/proc/sys");
+		bind_or_die(fd, NEWROOT "/proc/sys", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+							     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	}
+
+	(void)snprintf(opts, sizeof(opts), "size=%llum,nr_inodes=4096,mode=1777",
+		       (unsigned long long)l->shm_mib);
+	tmpfs_or_die(NEWROOT "/dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts);
+	(void)snprintf(opts, sizeof(opts), "size=%llum,nr_inodes=16384,mode=1777",
+		       (unsigned long long)l->tmp_mib);
+	tmpfs_or_die(NEWROOT "/tmp", MS_NOSUID | MS_NODEV, opts);
+	(void)snprintf(opts, sizeof(opts), "size=%llum,nr_inodes=%llu,mode=0755,uid=%u,gid=%u",
+		       (unsigned long long)l->output_mib, (unsigned long long)l->output_inodes,
+		       JAIL_UID, JAIL_GID);
+	tmpfs_or_die(NEWROOT "/output", MS_NOSUID | MS_NODEV, opts);
+	out = open(NEWROOT "/output", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (out < 0)
+		die("open /output", errno, NULL);
+
+	/* Enter the new root: pivot_root(".", ".") stacks the old root on top
+	 * of the new one, and the lazy unmount then detaches it (pivot_root(2)). */
+	if (chdir(NEWROOT) < 0)
+		die("pivot_root", errno, "chdir");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		die("pivot_root", errno, NULL);
+	if (umount2(".", MNT_DETACH) < 0)
+		die("detach old root", errno, NULL);
+	if (chdir("/") < 0)
+		die("pivot_root", errno, "chdir /");
+
+	/* Read-only last, once /etc is written and every mount point exists. */
+	setattr_or_die("/dev", MOUNT_ATTR_RDONLY, 0);
+	setattr_or_die("/", MOUNT_ATTR_RDONLY, 0);
+	return out;
+}

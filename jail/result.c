@@ -1,0 +1,247 @@
+/* result.c - status, JSON result and summary (see result.h). */
+#include "jail/result.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl_gen.h>
+
+#include "jail/exitcodes.h"
+#include "jail/util.h"
+
+struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
+{
+	const struct limits *l = &cfg->policy.limits;
+	struct verdict v = { "error", 1 };
+
+	switch (o->end) {
+	case END_EXITED:
+		v.exit_code = o->exit_code;
+		v.status = o->exit_code == 0 ? "ok" : "error";
+		if (o->error && !strcmp(o->error->type, "MemoryError"))
+			v.status = "oom";
+		break;
+	case END_SIGNALED:
+		/* RLIMIT_CPU sends SIGXCPU at the soft limit, SIGKILL at the hard */
+		if (l->cpu_time_ms && (o->signal == SIGXCPU ||
+				       (o->signal == SIGKILL && o->cpu_ms >= l->cpu_time_ms))) {
+			v.status = "timeout";
+			v.exit_code = EXIT_TIMEOUT;
+		} else {
+			v.status = "killed";
+			v.exit_code = EXIT_SIGNAL_BASE + o->signal;
+		}
+		break;
+	case END_TIMEOUT:
+		v.status = "timeout";
+		v.exit_code = EXIT_TIMEOUT;
+		break;
+	case END_KILLED:
+		v.status = "killed";
+		v.exit_code = EXIT_SIGNAL_BASE + o->signal;
+		break;
+	case END_SETUP_ERROR:
+		v.status = "setup_error";
+		v.exit_code = EXIT_SETUP;
+		break;
+	case END_EXEC_ERROR:
+		v.status = "error";
+		v.exit_code = o->exec_errno == ENOENT || o->exec_errno == ENOTDIR ? EXIT_NOT_FOUND
+										  : EXIT_CANNOT_EXEC;
+		break;
+	}
+	return v;
+}
+
+#define CHECK(x)                                                                     \
+	do {                                                                         \
+		if ((x) != yajl_gen_status_ok)                                       \
+			goto fail;                                                   \
+	} while (0)
+
+static yajl_gen_status key(yajl_gen g, const char *k)
+{
+	return yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+/* Bytes the jail produced, as a JSON string: invalid UTF-8 becomes U+FFFD. */
+static yajl_gen_status bytes(yajl_gen g, const char *s, size_t n)
+{
+	size_t m;
+	char *clean = utf8_sanitize(s ? s : "", s ? n : 0, &m);
+	yajl_gen_status st = yajl_gen_string(g, (const unsigned char *)clean, m);
+
+	free(clean);
+	return st;
+}
+
+static yajl_gen_status str(yajl_gen g, const char *s)
+{
+	return bytes(g, s, strlen(s));
+}
+
+static yajl_gen_status num(yajl_gen g, const char *k, uint64_t v)
+{
+	yajl_gen_status st = key(g, k);
+
+	return st == yajl_gen_status_ok ? yajl_gen_integer(g, (long long)v) : st;
+}
+
+static int gen_limits(yajl_gen g, const struct limits *l)
+{
+	CHECK(yajl_gen_map_open(g));
+	CHECK(key(g, "timeout"));
+	CHECK(yajl_gen_double(g, (double)l->timeout_ms / 1000.0));
+	CHECK(key(g, "cpu_time"));
+	CHECK(yajl_gen_double(g, (double)l->cpu_time_ms / 1000.0));
+	CHECK(num(g, "memory_mib", l->memory_mib));
+	CHECK(num(g, "pids", l->pids));
+	CHECK(num(g, "open_files", l->open_files));
+	CHECK(num(g, "file_size_mib", l->file_size_mib));
+	CHECK(num(g, "tmp_mib", l->tmp_mib));
+	CHECK(num(g, "shm_mib", l->shm_mib));
+	CHECK(num(g, "output_mib", l->output_mib));
+	CHECK(num(g, "output_inodes", l->output_inodes));
+	CHECK(num(g, "stdout_bytes", l->stdout_bytes));
+	CHECK(num(g, "stderr_bytes", l->stderr_bytes));
+	CHECK(num(g, "capture_files", l->capture_files));
+	CHECK(num(g, "capture_file_bytes", l->capture_file_bytes));
+	CHECK(num(g, "capture_total_bytes", l->capture_total_bytes));
+	CHECK(num(g, "max_message_bytes", l->max_message_bytes));
+	CHECK(yajl_gen_map_close(g));
+	return 0;
+fail:
+	return -1;
+}
+
+static int gen_files(yajl_gen g, const struct capture *c)
+{
+	size_t i;
+
+	CHECK(key(g, "files"));
+	CHECK(yajl_gen_array_open(g));
+	for (i = 0; c && i < c->nfiles; i++) {
+		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "path"));
+		CHECK(str(g, c->files[i].path));
+		CHECK(num(g, "size", c->files[i].size));
+		CHECK(key(g, "sha256"));
+		CHECK(str(g, c->files[i].sha256));
+		CHECK(yajl_gen_map_close(g));
+	}
+	CHECK(yajl_gen_array_close(g));
+	CHECK(key(g, "skipped_files"));
+	CHECK(yajl_gen_array_open(g));
+	for (i = 0; c && i < c->nskipped; i++) {
+		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "path"));
+		CHECK(str(g, c->skipped[i].path));
+		CHECK(key(g, "reason"));
+		CHECK(str(g, c->skipped[i].reason));
+		CHECK(yajl_gen_map_close(g));
+	}
+	CHECK(yajl_gen_array_close(g));
+	return 0;
+fail:
+	return -1;
+}
+
+int result_print_json(const struct config *cfg, const struct outcome *o,
+		      const struct capture *c, const struct verdict *v)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+	int r = -EIO;
+
+	if (!g)
+		return -ENOMEM;
+	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+	CHECK(yajl_gen_map_open(g));
+	CHECK(key(g, "status"));
+	CHECK(str(g, v->status));
+	CHECK(num(g, "exit_code", (uint64_t)v->exit_code));
+	CHECK(key(g, "signal"));
+	if ((o->end == END_SIGNALED || o->end == END_KILLED) && o->signal)
+		CHECK(yajl_gen_integer(g, o->signal));
+	else
+		CHECK(yajl_gen_null(g));
+	CHECK(num(g, "duration_ms", o->duration_ms));
+	CHECK(num(g, "cpu_ms", o->cpu_ms));
+	CHECK(num(g, "memory_peak_kib", o->memory_peak_kib));
+	CHECK(key(g, "stdout"));
+	CHECK(bytes(g, o->out.data, o->out.len));
+	CHECK(key(g, "stderr"));
+	CHECK(bytes(g, o->err.data, o->err.len));
+	CHECK(key(g, "stdout_truncated"));
+	CHECK(yajl_gen_bool(g, o->out.truncated));
+	CHECK(key(g, "stderr_truncated"));
+	CHECK(yajl_gen_bool(g, o->err.truncated));
+	CHECK(key(g, "error"));
+	if (o->error) {
+		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "type"));
+		CHECK(str(g, o->error->type));
+		CHECK(key(g, "message"));
+		CHECK(str(g, o->error->message));
+		CHECK(key(g, "traceback"));
+		CHECK(str(g, o->error->traceback));
+		CHECK(yajl_gen_map_close(g));
+	} else {
+		CHECK(yajl_gen_null(g));
+	}
+	CHECK(key(g, "setup_error"));
+	if (o->end == END_SETUP_ERROR) {
+		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "step"));
+		CHECK(str(g, o->setup_step));
+		CHECK(num(g, "errno", (uint64_t)o->setup_errno));
+		CHECK(key(g, "message"));
+		CHECK(str(g, o->setup_errno ? strerror(o->setup_errno) : o->setup_detail));
+		CHECK(key(g, "detail"));
+		CHECK(str(g, o->setup_detail));
+		CHECK(yajl_gen_map_close(g));
+	} else {
+		CHECK(yajl_gen_null(g));
+	}
+	CHECK(key(g, "exec_error"));
+	if (o->end == END_EXEC_ERROR)
+		CHECK(str(g, strerror(o->exec_errno)));
+	else
+		CHECK(yajl_gen_null(g));
+	if (gen_files(g, c) < 0)
+		goto fail;
+	CHECK(key(g, "limits"));
+	if (gen_limits(g, &cfg->policy.limits) < 0)
+		goto fail;
+	CHECK(key(g, "policy"));
+	CHECK(yajl_gen_map_open(g));
+	CHECK(key(g, "name"));
+	CHECK(str(g, cfg->policy.name));
+	CHECK(key(g, "sha256"));
+	CHECK(str(g, cfg->policy.sha256));
+	CHECK(yajl_gen_map_close(g));
+	CHECK(yajl_gen_map_close(g));
+	CHECK(yajl_gen_get_buf(g, &buf, &len));
+	r = write_all(1, buf, len);
+	if (r == 0)
+		r = write_all(1, "\n", 1);
+fail:
+	yajl_gen_free(g);
+	return r;
+}
+
+void result_print_summary(const struct outcome *o, const struct capture *c,
+			  const struct verdict *v)
+{
+	(void)fprintf(stderr,
+		      "actjail: %s, exit %d, %llu.%03llu s, cpu %llu ms, peak %llu KiB, %zu file%s "
+		      "captured%s%s\n",
+		      v->status, v->exit_code, (unsigned long long)(o->duration_ms / 1000),
+		      (unsigned long long)(o->duration_ms % 1000), (unsigned long long)o->cpu_ms,
+		      (unsigned long long)o->memory_peak_kib, c ? c->nfiles : 0,
+		      c && c->nfiles == 1 ? "" : "s", o->out.truncated ? ", stdout truncated" : "",
+		      o->err.truncated ? ", stderr truncated" : "");
+}

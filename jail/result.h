@@ -1,0 +1,28 @@
+/*
+ * result.h - the run's record: the status and exit code derived from how the
+ * jail ended, the JSON result object (docs/result.md) and the one-line human
+ * summary.
+ */
+#ifndef ACTJAIL_RESULT_H
+#define ACTJAIL_RESULT_H
+
+#include "jail/capture.h"
+#include "jail/config.h"
+#include "jail/supervise.h"
+
+struct verdict {
+	const char *status; /* ok, error, timeout, oom, killed, setup_error */
+	int exit_code;      /* what actjail exits with (exitcodes.h) */
+};
+
+struct verdict result_verdict(const struct config *cfg, const struct outcome *o);
+
+/* Exactly one JSON object and a newline on stdout. 0 or -errno. */
+int result_print_json(const struct config *cfg, const struct outcome *o,
+		      const struct capture *c, const struct verdict *v);
+
+/* "actjail: ok, exit 0, 0.12 s, peak 9.8 MiB, 2 files captured" on stderr. */
+void result_print_summary(const struct outcome *o, const struct capture *c,
+			  const struct verdict *v);
+
+#endif

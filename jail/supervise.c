@@ -1,0 +1,673 @@
+/* supervise.c - the launcher's event loop (see supervise.h). */
+#define _GNU_SOURCE
+#include "jail/supervise.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "bridge/frame.h"
+#include "bridge/message.h"
+#include "jail/log.h"
+#include "jail/status.h"
+#include "jail/util.h"
+
+enum tag { T_PIDFD = 1, T_SIGNAL, T_TIMER, T_STATUS, T_BRIDGE, T_STDOUT, T_STDERR, T_IN, T_INPIPE };
+
+/* Replies the launcher generates itself (protocol errors) stop being queued
+ * past this many unsent bytes: a jail that floods garbage and never reads
+ * cannot make the launcher's memory grow. */
+#define BRIDGE_QUEUE_SOFT (1u << 20)
+#define IN_BUF            65536
+
+struct loop {
+	const struct config *cfg;
+	struct jail *j;
+	struct outcome *o;
+	int ep, sfd, tfd;
+	struct frame_reader fr;
+	char *q;            /* bytes queued for the bridge */
+	size_t qlen, qoff;
+	bool q_watch;       /* EPOLLOUT armed on the bridge */
+	char in[IN_BUF];    /* caller's stdin on its way to the program */
+	size_t inlen, inoff;
+	bool in_eof, in_pollable, in_watch;
+	bool exited, ready, got_end, timed_out, stop_signal;
+	bool raw_tty;
+	struct termios saved_tty;
+};
+
+static struct loop *current;
+
+static void restore_tty(struct loop *l)
+{
+	if (l->raw_tty) {
+		(void)tcsetattr(0, TCSAFLUSH, &l->saved_tty);
+		l->raw_tty = false;
+	}
+}
+
+static void kill_jail(struct loop *l)
+{
+	/* SIGKILL to the jail's init ends its pid namespace: the kernel kills
+	 * every other process in it, daemonised or not (pid_namespaces(7)). */
+	if (syscall(SYS_pidfd_send_signal, l->j->pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		(void)kill(l->j->pid, SIGKILL);
+}
+
+void supervise_emergency_stop(void)
+{
+	if (!current)
+		return;
+	restore_tty(current);
+	kill_jail(current);
+	(void)waitpid(current->j->pid, NULL, __WALL);
+	current = NULL;
+}
+
+static void watch(struct loop *l, int fd, uint32_t events, enum tag t)
+{
+	struct epoll_event ev = { .events = events, .data.u32 = t };
+
+	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		die("event loop", errno, "watch fd %d", fd);
+}
+
+static void rewatch(struct loop *l, int fd, uint32_t events, enum tag t)
+{
+	struct epoll_event ev = { .events = events, .data.u32 = t };
+
+	if (epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &ev) < 0)
+		die("event loop", errno, "modify fd %d", fd);
+}
+
+static void unwatch_close(struct loop *l, int *fd)
+{
+	if (*fd < 0)
+		return;
+	(void)epoll_ctl(l->ep, EPOLL_CTL_DEL, *fd, NULL);
+	(void)close(*fd);
+	*fd = -1;
+}
+
+static void set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		die("event loop", errno, "O_NONBLOCK on fd %d", fd);
+}
+
+/* ---- the bridge ---------------------------------------------------------- */
+
+static void queue_bridge(struct loop *l, const char *data, size_t len, bool droppable)
+{
+	if (l->j->bridge_fd < 0)
+		return;
+	if (droppable && l->qlen - l->qoff > BRIDGE_QUEUE_SOFT)
+		return;
+	if (l->qoff && l->qoff == l->qlen)
+		l->qoff = l->qlen = 0;
+	l->q = xrealloc(l->q, l->qlen + len);
+	memcpy(l->q + l->qlen, data, len);
+	l->qlen += len;
+	if (!l->q_watch) {
+		rewatch(l, l->j->bridge_fd, EPOLLIN | EPOLLOUT, T_BRIDGE);
+		l->q_watch = true;
+	}
+}
+
+static void protocol_error(struct loop *l, const char *why)
+{
+	size_t n;
+	char *m = message_protocol_error(why, &n);
+
+	l->o->bridge_bad_messages++;
+	log_verbose("bridge: %s", why);
+	if (m)
+		queue_bridge(l, m, n, true);
+	free(m);
+}
+
+static char *dup_member(const struct json_node *root, const char *key)
+{
+	size_t n;
+	const char *s = message_string(root, key, &n);
+
+	return s ? utf8_sanitize(s, n, NULL) : xstrdup("");
+}
+
+static int on_line(const char *line, size_t len, void *ctx)
+{
+	struct loop *l = ctx;
+	struct json_node *root = NULL;
+	const char *op;
+	char why[256];
+
+	if (message_parse(line, len, &root, &op, why, sizeof(why)) < 0) {
+		protocol_error(l, why);
+		return 0;
+	}
+	if (!strcmp(op, "exception") && !l->o->error) {
+		struct py_error *e = xcalloc(1, sizeof(*e));
+
+		e->type = dup_member(root, "type");
+		e->message = dup_member(root, "message");
+		e->traceback = dup_member(root, "traceback");
+		l->o->error = e;
+	} else {
+		(void)snprintf(why, sizeof(why), "unknown op \"%.64s\"", op);
+		protocol_error(l, why);
+	}
+	json_free(root);
+	return 0;
+}
+
+static int on_oversize(size_t max, void *ctx)
+{
+	char why[96];
+
+	(void)snprintf(why, sizeof(why), "message longer than %zu bytes refused", max);
+	protocol_error(ctx, why);
+	return 0;
+}
+
+static void bridge_readable(struct loop *l)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(l->j->bridge_fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			unwatch_close(l, &l->j->bridge_fd);
+			return;
+		}
+		if (frame_reader_feed(&l->fr, buf, (size_t)n, on_line, on_oversize, l) == -ENOMEM)
+			die("bridge", ENOMEM, NULL);
+	}
+}
+
+static void bridge_writable(struct loop *l)
+{
+	while (l->qoff < l->qlen) {
+		ssize_t n = send(l->j->bridge_fd, l->q + l->qoff, l->qlen - l->qoff,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n < 0) {
+			/* The jail closed its end; what it did not read is lost to it. */
+			l->qoff = l->qlen;
+			break;
+		}
+		l->qoff += (size_t)n;
+	}
+	if (l->j->bridge_fd >= 0 && l->q_watch) {
+		rewatch(l, l->j->bridge_fd, EPOLLIN, T_BRIDGE);
+		l->q_watch = false;
+	}
+}
+
+/* ---- the program's streams ------------------------------------------------ */
+
+static void keep(struct capbuf *b, const char *data, size_t n, uint64_t limit, int forward_fd)
+{
+	size_t room = b->total >= limit ? 0 : (size_t)(limit - b->total);
+	size_t take = n < room ? n : room;
+
+	b->total += n;
+	if (take < n)
+		b->truncated = true;
+	if (!take)
+		return;
+	if (forward_fd >= 0) {
+		/* A caller whose stdout is gone is not the program's failure. */
+		(void)write_all(forward_fd, data, take);
+		return;
+	}
+	if (b->len + take > b->cap) {
+		b->cap = b->len + take > 2 * b->cap ? b->len + take : 2 * b->cap;
+		b->data = xrealloc(b->data, b->cap + 1);
+	}
+	memcpy(b->data + b->len, data, take);
+	b->len += take;
+	b->data[b->len] = '\0';
+}
+
+static void stream_readable(struct loop *l, int *fd, bool is_err)
+{
+	const struct limits *lim = &l->cfg->policy.limits;
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(*fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			/* EOF, or EIO from a pty master once its last user is gone */
+			if (*fd == l->j->pty_fd)
+				l->j->pty_fd = -1;
+			unwatch_close(l, fd);
+			return;
+		}
+		if (is_err)
+			keep(&l->o->err, buf, (size_t)n, lim->stderr_bytes, l->cfg->json ? -1 : 2);
+		else
+			keep(&l->o->out, buf, (size_t)n, lim->stdout_bytes, l->cfg->json ? -1 : 1);
+	}
+}
+
+/* Caller's stdin -> the program, with a bounded buffer and backpressure. */
+static void in_update_watch(struct loop *l)
+{
+	int dst = l->j->stdin_fd >= 0 ? l->j->stdin_fd : l->j->pty_fd;
+	bool want_out = l->inoff < l->inlen;
+
+	if (dst < 0)
+		return;
+	if (!l->in_watch && want_out && dst == l->j->stdin_fd) {
+		watch(l, dst, EPOLLOUT, T_INPIPE);
+		l->in_watch = true;
+	} else if (l->in_watch && !want_out) {
+		(void)epoll_ctl(l->ep, EPOLL_CTL_DEL, dst, NULL);
+		l->in_watch = false;
+	}
+}
+
+static void in_flush(struct loop *l)
+{
+	int dst = l->j->stdin_fd >= 0 ? l->j->stdin_fd : l->j->pty_fd;
+
+	while (dst >= 0 && l->inoff < l->inlen) {
+		ssize_t n = write(dst, l->in + l->inoff, l->inlen - l->inoff);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) { /* the program closed its stdin: drop the rest */
+			l->inoff = l->inlen;
+			l->in_eof = true;
+			break;
+		}
+		l->inoff += (size_t)n;
+	}
+	if (l->inoff == l->inlen)
+		l->inoff = l->inlen = 0;
+	if (l->in_eof && !l->inlen && l->j->stdin_fd >= 0) {
+		if (l->in_watch) {
+			(void)epoll_ctl(l->ep, EPOLL_CTL_DEL, l->j->stdin_fd, NULL);
+			l->in_watch = false;
+		}
+		(void)close(l->j->stdin_fd);
+		l->j->stdin_fd = -1;
+	}
+	in_update_watch(l);
+}
+
+static void in_readable(struct loop *l)
+{
+	ssize_t n;
+
+	if (l->inlen == sizeof(l->in))
+		return;
+	n = read(0, l->in + l->inlen, sizeof(l->in) - l->inlen);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		l->in_eof = true;
+		if (l->in_pollable)
+			(void)epoll_ctl(l->ep, EPOLL_CTL_DEL, 0, NULL);
+	} else {
+		l->inlen += (size_t)n;
+	}
+	in_flush(l);
+}
+
+/* ---- status records from the jail's init ---------------------------------- */
+
+static void status_record(struct loop *l, const struct status_msg *m, int passed_fd)
+{
+	struct outcome *o = l->o;
+
+	switch (m->kind) {
+	case ST_SETUP_ERROR:
+		if (o->end == END_SETUP_ERROR && o->setup_step[0])
+			break;
+		o->end = END_SETUP_ERROR;
+		o->setup_errno = m->err;
+		(void)snprintf(o->setup_step, sizeof(o->setup_step), "%.*s",
+			       (int)strnlen(m->step, sizeof(m->step)), m->step);
+		(void)snprintf(o->setup_detail, sizeof(o->setup_detail), "%.*s",
+			       (int)strnlen(m->detail, sizeof(m->detail)), m->detail);
+		break;
+	case ST_OUTPUT_FD:
+		if (passed_fd >= 0 && o->output_fd < 0) {
+			o->output_fd = passed_fd;
+			passed_fd = -1;
+		}
+		break;
+	case ST_READY:
+		l->ready = true;
+		break;
+	case ST_EXEC_ERROR:
+		o->exec_errno = m->err > 0 && m->err < 4096 ? m->err : EINVAL;
+		break;
+	case ST_EXITED:
+	case ST_SIGNALED:
+		if (l->got_end)
+			break;
+		l->got_end = true;
+		if (m->kind == ST_EXITED) {
+			o->end = o->exec_errno ? END_EXEC_ERROR : END_EXITED;
+			o->exit_code = m->value & 0xff;
+		} else {
+			o->end = END_SIGNALED;
+			o->signal = m->value > 0 && m->value < 65 ? m->value : SIGKILL;
+		}
+		break;
+	default:
+		break;
+	}
+	if (passed_fd >= 0)
+		(void)close(passed_fd);
+}
+
+static void status_readable(struct loop *l)
+{
+	for (;;) {
+		struct status_msg m;
+		char cbuf[CMSG_SPACE(sizeof(int) * 4)];
+		struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *c;
+		int passed = -1;
+		ssize_t n = recvmsg(l->j->status_fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN)
+				unwatch_close(l, &l->j->status_fd);
+			return;
+		}
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+				size_t k, nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+				for (k = 0; k < nfd; k++) {
+					int fd;
+
+					memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
+					if (passed < 0)
+						passed = fd;
+					else
+						(void)close(fd);
+				}
+			}
+		}
+		if (n != (ssize_t)sizeof(m) || (mh.msg_flags & MSG_TRUNC)) {
+			if (passed >= 0)
+				(void)close(passed);
+			continue;
+		}
+		status_record(l, &m, passed);
+	}
+}
+
+/* ---- signals and the end -------------------------------------------------- */
+
+static void signal_readable(struct loop *l)
+{
+	struct signalfd_siginfo si;
+
+	while (read(l->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH) {
+			struct winsize ws;
+
+			if (l->j->pty_fd >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
+				(void)ioctl(l->j->pty_fd, TIOCSWINSZ, &ws);
+		} else if (!l->stop_signal) {
+			l->stop_signal = true;
+			l->o->signal = (int)si.ssi_signo;
+			kill_jail(l);
+		}
+	}
+}
+
+static void drain(struct loop *l)
+{
+	if (l->j->status_fd >= 0)
+		status_readable(l);
+	if (l->j->stdout_fd >= 0)
+		stream_readable(l, &l->j->stdout_fd, false);
+	if (l->j->stderr_fd >= 0)
+		stream_readable(l, &l->j->stderr_fd, true);
+	if (l->j->bridge_fd >= 0)
+		bridge_readable(l);
+}
+
+static void reap(struct loop *l)
+{
+	struct rusage ru;
+	int st;
+	pid_t p;
+
+	do
+		p = wait4(l->j->pid, &st, __WALL, &ru);
+	while (p < 0 && errno == EINTR);
+	if (p < 0)
+		die("reap jail", errno, NULL);
+	l->o->duration_ms = (now_ns() - l->j->start_ns) / 1000000;
+	/* init's rusage includes every process it reaped: the whole jail */
+	l->o->cpu_ms = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+		       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+	l->o->memory_peak_kib = (uint64_t)ru.ru_maxrss;
+	if (l->got_end || l->o->end == END_SETUP_ERROR)
+		return;
+	if (l->timed_out) {
+		l->o->end = END_TIMEOUT;
+	} else if (l->stop_signal) {
+		l->o->end = END_KILLED;
+	} else if (!l->ready) {
+		l->o->end = END_SETUP_ERROR;
+		(void)snprintf(l->o->setup_step, sizeof(l->o->setup_step), "jail init");
+		l->o->setup_errno = 0;
+		(void)snprintf(l->o->setup_detail, sizeof(l->o->setup_detail),
+			       "exited during setup (%s %d)", WIFSIGNALED(st) ? "signal" : "status",
+			       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	} else {
+		/* init itself was killed from outside (e.g. the OOM killer) */
+		l->o->end = END_SIGNALED;
+		l->o->signal = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
+	}
+}
+
+void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
+{
+	struct loop l = { .cfg = cfg, .j = j, .o = o, .ep = -1, .sfd = -1, .tfd = -1 };
+	struct itimerspec its = { 0 };
+	sigset_t mask;
+
+	memset(o, 0, sizeof(*o));
+	o->output_fd = -1;
+	current = &l;
+	frame_reader_init(&l.fr, cfg->policy.limits.max_message_bytes);
+
+	l.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (l.ep < 0)
+		die("event loop", errno, "epoll_create1");
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGWINCH);
+	l.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (l.sfd < 0)
+		die("event loop", errno, "signalfd");
+	l.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (l.tfd < 0)
+		die("event loop", errno, "timerfd_create");
+	/* The deadline counts from clone, so jail setup is inside it. */
+	{
+		uint64_t ms = cfg->policy.limits.timeout_ms;
+		uint64_t at = j->start_ns + ms * 1000000u;
+
+		its.it_value.tv_sec = (time_t)(at / 1000000000u);
+		its.it_value.tv_nsec = (long)(at % 1000000000u);
+	}
+	if (timerfd_settime(l.tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		die("event loop", errno, "timerfd_settime");
+
+	watch(&l, j->pidfd, EPOLLIN, T_PIDFD);
+	watch(&l, l.sfd, EPOLLIN, T_SIGNAL);
+	watch(&l, l.tfd, EPOLLIN, T_TIMER);
+	watch(&l, j->status_fd, EPOLLIN, T_STATUS);
+	set_nonblock(j->bridge_fd);
+	watch(&l, j->bridge_fd, EPOLLIN, T_BRIDGE);
+	set_nonblock(j->stdout_fd);
+	watch(&l, j->stdout_fd, EPOLLIN, T_STDOUT);
+	if (j->stderr_fd >= 0) {
+		set_nonblock(j->stderr_fd);
+		watch(&l, j->stderr_fd, EPOLLIN, T_STDERR);
+	}
+
+	if (cfg->mode == MODE_RUN) {
+		size_t n;
+		char *m = message_exec(cfg->code, cfg->code_len, "<code>", &n);
+
+		if (!m)
+			die("bridge", EINVAL, "cannot encode the program");
+		queue_bridge(&l, m, n, false);
+		free(m);
+		/* run: the program's stdin is empty */
+		(void)close(j->stdin_fd);
+		j->stdin_fd = -1;
+	} else {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = T_IN };
+
+		if (j->stdin_fd >= 0)
+			set_nonblock(j->stdin_fd);
+		if (cfg->use_pty && tcgetattr(0, &l.saved_tty) == 0) {
+			struct termios raw = l.saved_tty;
+
+			cfmakeraw(&raw);
+			if (tcsetattr(0, TCSAFLUSH, &raw) == 0)
+				l.raw_tty = true;
+		}
+		/* A regular file cannot be polled (EPERM): it is always readable. */
+		if (epoll_ctl(l.ep, EPOLL_CTL_ADD, 0, &ev) == 0)
+			l.in_pollable = true;
+		else if (errno != EPERM)
+			l.in_eof = true;
+	}
+
+	while (!l.exited) {
+		struct epoll_event evs[16];
+		int i, n;
+
+		if (cfg->mode == MODE_EXEC && !l.in_pollable && !l.in_eof && !l.inlen)
+			in_readable(&l);
+		n = epoll_wait(l.ep, evs, 16, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die("event loop", errno, "epoll_wait");
+		}
+		for (i = 0; i < n; i++) {
+			switch (evs[i].data.u32) {
+			case T_PIDFD:
+				l.exited = true;
+				break;
+			case T_SIGNAL:
+				signal_readable(&l);
+				break;
+			case T_TIMER:
+				if (!l.timed_out) {
+					l.timed_out = true;
+					kill_jail(&l);
+				}
+				break;
+			case T_STATUS:
+				status_readable(&l);
+				break;
+			case T_BRIDGE:
+				if (evs[i].events & EPOLLOUT)
+					bridge_writable(&l);
+				if (j->bridge_fd >= 0 && (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+					bridge_readable(&l);
+				break;
+			case T_STDOUT:
+				stream_readable(&l, &j->stdout_fd, false);
+				break;
+			case T_STDERR:
+				stream_readable(&l, &j->stderr_fd, true);
+				break;
+			case T_IN:
+				in_readable(&l);
+				break;
+			case T_INPIPE:
+				in_flush(&l);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	/* Every process of the jail is gone once init is: collect what they
+	 * left in the pipes and sockets, then reap. */
+	drain(&l);
+	reap(&l);
+	restore_tty(&l);
+	current = NULL;
+	unwatch_close(&l, &j->stdout_fd);
+	unwatch_close(&l, &j->stderr_fd);
+	unwatch_close(&l, &j->bridge_fd);
+	unwatch_close(&l, &j->status_fd);
+	unwatch_close(&l, &j->stdin_fd);
+	(void)close(j->pidfd);
+	(void)close(l.sfd);
+	(void)close(l.tfd);
+	(void)close(l.ep);
+	frame_reader_free(&l.fr);
+	free(l.q);
+}
+
+void outcome_free(struct outcome *o)
+{
+	free(o->out.data);
+	free(o->err.data);
+	if (o->error) {
+		free(o->error->type);
+		free(o->error->message);
+		free(o->error->traceback);
+		free(o->error);
+	}
+	if (o->output_fd >= 0)
+		(void)close(o->output_fd);
+}

@@ -1,0 +1,62 @@
+/*
+ * supervise.h - the launcher's event loop over a running jail: pidfd,
+ * signalfd, timerfd, the status socket, the bridge and the program's
+ * streams. No sleep loops: every wake-up is an event. At the deadline the
+ * jail's init is SIGKILLed, which kills its whole pid namespace; the loop
+ * always reaps init before it returns.
+ */
+#ifndef ACTJAIL_SUPERVISE_H
+#define ACTJAIL_SUPERVISE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jail/config.h"
+#include "jail/spawn.h"
+
+struct capbuf {
+	char *data;
+	size_t len, cap;
+	uint64_t total;   /* bytes the program wrote, kept or not */
+	bool truncated;
+};
+
+struct py_error {
+	char *type, *message, *traceback;
+};
+
+enum end_kind {
+	END_EXITED,       /* the program exited; exit_code */
+	END_SIGNALED,     /* the program was killed by signal */
+	END_TIMEOUT,      /* wall-clock deadline */
+	END_KILLED,       /* the launcher was told to stop (SIGINT/SIGTERM/SIGHUP) */
+	END_SETUP_ERROR,  /* the jail could not be built */
+	END_EXEC_ERROR,   /* the program could not be started */
+};
+
+struct outcome {
+	enum end_kind end;
+	int exit_code;
+	int signal;
+	int exec_errno;
+	char setup_step[48];
+	int setup_errno;
+	char setup_detail[200];
+	uint64_t duration_ms, cpu_ms, memory_peak_kib;
+	struct capbuf out, err;
+	struct py_error *error;   /* uncaught exception reported by the runner */
+	int output_fd;            /* the /output tmpfs root, or -1 */
+	uint64_t bridge_bad_messages;
+};
+
+/* Run the loop until the jail is gone; fills *o. Dies only on a failure of
+ * the launcher itself (epoll, signalfd), after killing and reaping the jail. */
+void supervise(const struct config *cfg, struct jail *j, struct outcome *o);
+
+void outcome_free(struct outcome *o);
+
+/* Kill and reap a started jail; used as the die() cleanup hook. */
+void supervise_emergency_stop(void);
+
+#endif
