@@ -1,4 +1,5 @@
 /* message.c - bridge messages (see message.h). */
+#define _GNU_SOURCE
 #include "bridge/message.h"
 
 #include <errno.h>

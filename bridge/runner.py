@@ -19,10 +19,10 @@ def _paths():
             sys.path.append(p)
 
 
-def _read_line(os):
+def _read_line(posix):
     chunks = []
     while True:
-        b = os.read(BRIDGE_FD, 65536)
+        b = posix.read(BRIDGE_FD, 65536)
         if not b:
             break
         i = b.find(b"\n")
@@ -30,20 +30,54 @@ def _read_line(os):
             chunks.append(b[:i])
             break
         chunks.append(b)
-    return b"".join(chunks)
+    return b"".join(chunks).decode("utf-8")
 
 
-def _send(os, json, msg):
+def _decode_exec(line):
+    # The exec message is a flat object of strings. Decode it with the C
+    # string scanner of the json package alone: importing json (and re with
+    # it) would cost more than the rest of the runner's start-up.
+    from _json import scanstring
+
+    msg = {}
+    i = line.index("{") + 1
+    n = len(line)
+    while True:
+        while i < n and line[i] in " \t\r\n,":
+            i += 1
+        if i >= n or line[i] == "}":
+            return msg
+        if line[i] != '"':
+            break
+        key, i = scanstring(line, i + 1, True)
+        while line[i] in " \t\r\n":
+            i += 1
+        if line[i] != ":":
+            break
+        i += 1
+        while line[i] in " \t\r\n":
+            i += 1
+        if line[i] != '"':
+            break
+        msg[key], i = scanstring(line, i + 1, True)
+    import json  # anything else: the general decoder
+    return json.loads(line)
+
+
+def _send(msg):
+    import json
+    import posix
+
     data = (json.dumps(msg, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
     try:
         while data:
-            n = os.write(BRIDGE_FD, data)
+            n = posix.write(BRIDGE_FD, data)
             data = data[n:]
     except OSError:
         pass
 
 
-def _report(os, json, code, exc):
+def _report(code, exc):
     import linecache
     import traceback
 
@@ -58,7 +92,7 @@ def _report(os, json, code, exc):
         sys.stderr.flush()
     except Exception:
         pass
-    _send(os, json, {"op": "exception", "type": type(exc).__name__,
+    _send({"op": "exception", "type": type(exc).__name__,
                      "message": str(exc), "traceback": text})
 
 
@@ -76,11 +110,10 @@ def _exit_code(e):
 
 
 def main():
-    import os
-    import json
+    import posix  # built in; os would cost an import of its own
 
     _paths()
-    msg = json.loads(_read_line(os))
+    msg = _decode_exec(_read_line(posix))
     code = msg["code"]
     sys.argv = [msg.get("filename", "<code>")]
     mod = type(sys)("__main__")
@@ -97,14 +130,14 @@ def main():
     except SystemExit as e:
         status = _exit_code(e)
     except BaseException as e:  # noqa: B036 - everything the program raises is reported
-        _report(os, json, code, e)
+        _report(code, e)
         status = 1
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except Exception:
         pass
-    os._exit(status)
+    posix._exit(status)
 
 
 main()

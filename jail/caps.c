@@ -1,4 +1,5 @@
 /* caps.c - drop every capability with libcap and lock the securebits. */
+#define _GNU_SOURCE
 #include "jail/caps.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* limits.c - apply the run's rlimits (see limits.h). */
+#define _GNU_SOURCE
 #include "jail/limits.h"
 
 #include <errno.h>

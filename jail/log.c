@@ -1,4 +1,5 @@
 /* log.c - messages, usage errors and setup failures (see log.h). */
+#define _GNU_SOURCE
 #include "jail/log.h"
 
 #include <errno.h>

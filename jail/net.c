@@ -1,4 +1,5 @@
 /* net.c - bring lo up with libnl-route and set the UTS names. */
+#define _GNU_SOURCE
 #include "jail/net.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* result.c - status, JSON result and summary (see result.h). */
+#define _GNU_SOURCE
 #include "jail/result.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* sha256.c - SHA-256 as specified in FIPS 180-4, section 6.2. */
+#define _GNU_SOURCE
 #include "jail/sha256.h"
 
 #include <string.h>

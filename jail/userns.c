@@ -1,4 +1,5 @@
 /* userns.c - uid/gid maps (parent) and the switch to the sandbox user (child). */
+#define _GNU_SOURCE
 #include "jail/userns.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* util.c - pure helpers: see util.h for the contracts. */
+#define _GNU_SOURCE
 #include "jail/util.h"
 
 #include <errno.h>
