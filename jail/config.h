@@ -11,8 +11,8 @@
 
 #include "policy/policy.h"
 
-#define JAIL_UID      1000 /* the sandbox user inside the jail */
-#define JAIL_GID      1000
+#define JAIL_UID      1000u /* the sandbox user inside the jail */
+#define JAIL_GID      1000u
 #define JAIL_HOSTNAME "sandbox"
 #define JAIL_PYTHON   "/usr/bin/python3"
 

@@ -309,6 +309,21 @@ static void read_code(struct config *cfg, const char *file)
 		usage_error("%s: the program is not valid UTF-8", cfg->code_name);
 }
 
+/* VmHWM, not ru_maxrss: the latter carries the RSS of whatever process
+ * exec'd actjail (exec_mmap keeps the old mm's high-water mark). */
+static void log_peak_memory(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6))
+			log_verbose("launcher peak memory %lu KiB", strtoul(line + 6, NULL, 10));
+	fclose(f);
+}
+
 /* fds 0-2 must exist, or a pipe or socket could land there and be mistaken
  * for a standard stream. */
 static void sanitize_std_fds(void)
@@ -441,6 +456,8 @@ int main(int argc, char **argv, char **envp)
 	} else if (log_get_level() >= LOG_NORMAL && (isatty(2) || log_get_level() > LOG_NORMAL)) {
 		result_print_summary(&o, &cap, &v);
 	}
+	if (log_get_level() >= LOG_VERBOSE)
+		log_peak_memory();
 	capture_free(&cap);
 	outcome_free(&o);
 	policy_free(&cfg.policy);

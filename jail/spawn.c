@@ -154,7 +154,7 @@ static int exec_program(const struct config *cfg)
 		if (n && n + strlen(name) + 2 <= sizeof(buf)) {
 			memcpy(buf, path, n);
 			buf[n] = '/';
-			strcpy(buf + n + 1, name);
+			memcpy(buf + n + 1, name, strlen(name) + 1);
 			execve(buf, cfg->argv, cfg->envp);
 			if (errno != ENOENT && errno != ENOTDIR)
 				saved = errno;

@@ -1,3 +1,6 @@
+# Variables set here (rc, CANARY_PORT, ...) are read by the scripts that source this file.
+# shellcheck disable=SC2034
+
 # tests/lib.sh - TAP helpers for actjail's shell tests (sourced by tests/*.t).
 # Each test gets a private temp dir ($T) that is removed on exit, and the
 # helpers below; jail tests call `jrun`, which runs Python in the jail with
@@ -132,8 +135,8 @@ except Exception:
 PY
 	CANARY_PID=$!
 	on_exit "kill $CANARY_PID 2>/dev/null"
-	local i
-	for i in $(seq 1 100); do
+	local _
+	for _ in $(seq 1 100); do
 		[ -f "$T/canary.port" ] && break
 		sleep 0.05
 	done
@@ -143,8 +146,8 @@ canary_hits() { cat "$T/canary.hits" 2>/dev/null || echo 0; }
 
 # wait_gone PATTERN: true once no process matches (pgrep -f), within ~3 s
 wait_gone() {
-	local i
-	for i in $(seq 1 60); do
+	local _
+	for _ in $(seq 1 60); do
 		pgrep -f -- "$1" >/dev/null || return 0
 		sleep 0.05
 	done
