@@ -49,7 +49,8 @@ static void add_source(struct mount_sources *src, const char *host, const char *
 	m->is_dir = S_ISDIR(st.st_mode);
 }
 
-void mount_open_sources_or_die(const struct config *cfg, struct mount_sources *src)
+void mount_open_sources_or_die(const struct config *cfg, const char *pty,
+			       struct mount_sources *src)
 {
 	char buf[64];
 	unsigned i;
@@ -87,6 +88,11 @@ void mount_open_sources_or_die(const struct config *cfg, struct mount_sources *s
 	}
 	if (cfg->input_dir)
 		add_source(src, cfg->input_dir, "/input", RO_ATTR, true);
+	if (pty) {
+		/* /dev/tty resolves to each opener's controlling terminal: the pty */
+		add_source(src, "/dev/tty", "/dev/tty", DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
+		add_source(src, pty, pty, DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
+	}
 }
 
 static void mkdir_or_die(const char *path, mode_t mode)
@@ -199,10 +205,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	/* /dev: a small tmpfs holding binds of the harmless devices only */
 	tmpfs_or_die(NEWROOT "/dev", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755");
 	mkdir_or_die(NEWROOT "/dev/shm", 01777);
-	for (i = 0; i < ARRAY_SIZE(devices); i++) {
-		(void)snprintf(path, sizeof(path), NEWROOT "/dev/%s", devices[i]);
-		touch_or_die(path);
-	}
+	mkdir_or_die(NEWROOT "/dev/pts", 0755);
 	{
 		static const char *const links[][2] = { { "fd", "/proc/self/fd" },
 							{ "stdin", "/proc/self/fd/0" },
@@ -222,7 +225,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 		(void)snprintf(path, sizeof(path), NEWROOT "%s", m->target);
 		if (m->is_dir)
 			mkdir_or_die(path, 0755);
-		else if (strncmp(m->target, "/dev/", 5) != 0)
+		else
 			touch_or_die(path);
 		bind_or_die(m->fd, path, m->attr);
 		(void)close(m->fd);

@@ -29,8 +29,11 @@ struct mount_sources {
 	unsigned nlinks;
 };
 
-/* Open every host object the jail binds. Dies on a required one missing. */
-void mount_open_sources_or_die(const struct config *cfg, struct mount_sources *src);
+/* Open every host object the jail binds. Dies on a required one missing.
+ * pty is the path of the jail's own fresh pty slave, or NULL: it is bound at
+ * the same path (so ttyname() works inside) along with /dev/tty. */
+void mount_open_sources_or_die(const struct config *cfg, const char *pty,
+			       struct mount_sources *src);
 
 /* Build the root, pivot into it and make it read-only. Returns an
  * O_RDONLY|O_DIRECTORY descriptor on the /output tmpfs for capture. */

@@ -37,6 +37,7 @@
 /* Final descriptor layout inside the jail. */
 enum { FD_BRIDGE = 3, FD_STATUS = 4, FD_FIRST_FREE = 5 };
 
+static char pty_path[64]; /* the jail's pty slave, when it has one */
 static char *strings_start;
 static size_t strings_len;
 
@@ -240,7 +241,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	if (strings_start)
 		memset(strings_start, 0, strings_len);
 	/* 3. Host objects are opened with the caller's credentials... */
-	mount_open_sources_or_die(cfg, &src);
+	mount_open_sources_or_die(cfg, pty_path[0] ? pty_path : NULL, &src);
 	/* 4. ...then the sandbox user, which new files in the jail belong to. */
 	userns_setup_child_or_die();
 	/* 5. Private mounts, tmpfs root, binds, /proc, /dev, pivot_root. */
@@ -293,7 +294,10 @@ static void open_pty_or_die(int *master, int *slave)
 		die("open pseudo-terminal", errno, NULL);
 	if (grantpt(*master) < 0 || unlockpt(*master) < 0)
 		die("open pseudo-terminal", errno, "unlock");
-	*slave = open(ptsname(*master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (!ptsname(*master) || strlen(ptsname(*master)) >= sizeof(pty_path))
+		die("open pseudo-terminal", ENAMETOOLONG, "ptsname");
+	(void)snprintf(pty_path, sizeof(pty_path), "%s", ptsname(*master));
+	*slave = open(pty_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (*slave < 0)
 		die("open pseudo-terminal", errno, "slave");
 	/* The jail's terminal starts with the caller's settings and size. */

@@ -577,7 +577,8 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 			struct termios raw = l.saved_tty;
 
 			cfmakeraw(&raw);
-			if (tcsetattr(0, TCSAFLUSH, &raw) == 0)
+			/* TCSANOW: what the user typed ahead must reach the jail */
+			if (tcsetattr(0, TCSANOW, &raw) == 0)
 				l.raw_tty = true;
 		}
 		/* A regular file cannot be polled (EPERM): it is always readable. */
