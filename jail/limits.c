@@ -9,8 +9,17 @@
 
 static void set_or_die(int resource, const char *name, rlim_t soft, rlim_t hard)
 {
-	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
+	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard }, cur;
 
+	/* Only root of the initial namespace may raise a hard limit; where the
+	 * caller's is lower than asked, the lower one applies (stricter, never
+	 * weaker). */
+	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
+		if (rl.rlim_max > cur.rlim_max)
+			rl.rlim_max = cur.rlim_max;
+		if (rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+	}
 	if (setrlimit(resource, &rl) < 0)
 		die("set resource limits", errno, "%s", name);
 }

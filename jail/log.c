@@ -15,6 +15,12 @@
 static int level;
 static void (*cleanup_hook)(void);
 static int child_status_fd = -1;
+static void (*report_hook)(const char *step, int err, const char *detail);
+
+void log_set_report(void (*fn)(const char *step, int err, const char *detail))
+{
+	report_hook = fn;
+}
 
 void log_set_level(int l)
 {
@@ -88,6 +94,7 @@ void log_enter_child(int status_fd)
 {
 	child_status_fd = status_fd;
 	cleanup_hook = NULL;
+	report_hook = NULL;
 }
 
 const char *log_hint(const char *step, int err)
@@ -125,13 +132,18 @@ void die(const char *step, int err, const char *fmt, ...)
 	}
 	if (cleanup_hook)
 		cleanup_hook();
-	(void)fprintf(stderr, "actjail: %s: %s%s%s\n", step, err ? strerror(err) : "failed",
-		      *detail ? ": " : "", detail);
+	if (err)
+		(void)fprintf(stderr, "actjail: %s: %s%s%s\n", step, strerror(err),
+			      *detail ? ": " : "", detail);
+	else
+		(void)fprintf(stderr, "actjail: %s: %s\n", step, *detail ? detail : "failed");
 	{
 		const char *hint = log_hint(step, err);
 
 		if (hint)
 			(void)fprintf(stderr, "actjail: hint: %s\n", hint);
 	}
+	if (report_hook)
+		report_hook(step, err, detail);
 	exit(EXIT_SETUP);
 }

@@ -32,6 +32,9 @@ _Noreturn void die(const char *step, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 void log_set_cleanup(void (*fn)(void));
+/* Called by die() in the launcher after the cleanup hook, before exiting:
+ * with --json it prints the setup_error result object. */
+void log_set_report(void (*fn)(const char *step, int err, const char *detail));
 void log_enter_child(int status_fd);
 
 /* A hint printed under a setup error where the cause is common. */

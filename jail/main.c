@@ -194,6 +194,26 @@ static void check_dir(const char *opt, const char *path)
 		usage_error("%s %s: %s", opt, path, strerror(errno));
 }
 
+static struct config *json_cfg; /* set with --json, for setup-error reports */
+
+/* With --json a setup failure is a result object too (status setup_error). */
+static void report_setup_error(const char *step, int err, const char *detail)
+{
+	struct outcome o = { .end = END_SETUP_ERROR, .setup_errno = err, .output_fd = -1 };
+	struct verdict v = { "setup_error", EXIT_SETUP };
+
+	if (!json_cfg)
+		return;
+	(void)snprintf(o.setup_step, sizeof(o.setup_step), "%s", step);
+	(void)snprintf(o.setup_detail, sizeof(o.setup_detail), "%s", detail);
+	if (!json_cfg->policy.name) {
+		/* the policy itself failed: report the defaults */
+		policy_default_limits(&json_cfg->policy.limits);
+		json_cfg->policy.name = xstrdup("unknown");
+	}
+	(void)result_print_json(json_cfg, &o, NULL, &v);
+}
+
 static void load_policy(struct config *cfg)
 {
 	char err[512];
@@ -218,10 +238,8 @@ static void load_policy(struct config *cfg)
 	}
 	/* A policy that cannot be read or understood is a setup error (125):
 	 * the jail it describes cannot be built. */
-	if (r < 0) {
-		log_error("policy: %s", err);
-		exit(EXIT_SETUP);
-	}
+	if (r < 0)
+		die("policy", 0, "%s", err);
 }
 
 static void apply_overrides(struct config *cfg, const struct overrides *ov)
@@ -386,6 +404,10 @@ int main(int argc, char **argv, char **envp)
 		usage_error("run: one FILE at most");
 	}
 
+	if (cfg.json) {
+		json_cfg = &cfg;
+		log_set_report(report_setup_error);
+	}
 	load_policy(&cfg);
 	apply_overrides(&cfg, &ov);
 	if (cfg.mode == MODE_RUN) {

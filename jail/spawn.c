@@ -95,7 +95,7 @@ static void place_fd_or_die(int src, int target, bool cloexec)
 
 static int lift_fd_or_die(int fd)
 {
-	int r = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+	int r = fcntl(fd, F_DUPFD_CLOEXEC, FD_FIRST_FREE);
 
 	if (r < 0)
 		die("arrange descriptors", errno, NULL);
