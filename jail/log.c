@@ -82,7 +82,9 @@ void usage_error(const char *fmt, ...)
 	vmsg(fmt, ap);
 	va_end(ap);
 	(void)fprintf(stderr, "Try 'actjail --help' for more information.\n");
-	exit(EXIT_USAGE);
+	/* A failure path: flush, but skip atexit handlers (nothing to tear down). */
+	(void)fflush(NULL);
+	_exit(EXIT_USAGE);
 }
 
 void log_set_cleanup(void (*fn)(void))
@@ -145,5 +147,6 @@ void die(const char *step, int err, const char *fmt, ...)
 	}
 	if (report_hook)
 		report_hook(step, err, detail);
-	exit(EXIT_SETUP);
+	(void)fflush(NULL);
+	_exit(EXIT_SETUP);
 }

@@ -353,6 +353,29 @@ static void sanitize_std_fds(void)
 			exit(EXIT_SETUP);
 }
 
+static void free_strv(char **v, const char *keep)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (v[i] != keep)
+			free(v[i]);
+	free(v);
+}
+
+static void config_free(struct config *cfg, struct overrides *ov)
+{
+	free(cfg->code);
+	free((char *)cfg->code_name);
+	free((char *)cfg->input_dir);
+	free((char *)cfg->output_dir);
+	free((char *)cfg->policy_path);
+	free_strv(cfg->argv, actjail_runner_py);
+	free_strv(cfg->envp, NULL);
+	for (size_t i = 0; i < ov->nenv; i++)
+		free(ov->env[i]);
+	free(ov->env);
+	policy_free(&cfg->policy);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	struct config cfg = { 0 };
@@ -482,6 +505,6 @@ int main(int argc, char **argv, char **envp)
 		log_peak_memory();
 	capture_free(&cap);
 	outcome_free(&o);
-	policy_free(&cfg.policy);
+	config_free(&cfg, &ov);
 	return v.exit_code;
 }
