@@ -19,9 +19,21 @@
 /* launcher -> runner: {"op":"exec","filename":...,"code":...} */
 char *message_exec(const char *code, size_t code_len, const char *filename, size_t *len);
 
-/* launcher -> jail: {"op":"error","error":TEXT} for a line it could not use.
+/* launcher -> jail: {"op":"error","error":TEXT} for a line it could not use,
+ * with "id":ID_JSON when the line had a usable id (ID_JSON is JSON text).
  * TEXT is sanitised to valid UTF-8 first. */
-char *message_protocol_error(const char *text, size_t *len);
+char *message_protocol_error(const char *text, const char *id_json, size_t *len);
+
+/* {"op":"result","id":ID_JSON,"ok":true,"value":VALUE_JSON} or, with
+ * error set, "ok":false,"error":ERROR. ID_JSON and VALUE_JSON are JSON
+ * texts without newlines (from message_encode). */
+char *message_result(const char *id_json, const char *value_json, const char *error, size_t *len);
+
+/* {"op":"call","id":ID_JSON,"tool":TOOL,"args":ARGS_JSON} for the relay. */
+char *message_call(const char *id_json, const char *tool, const char *args_json, size_t *len);
+
+/* One JSON value as compact text (numbers exactly as written), or NULL. */
+char *message_encode(const struct json_node *n, size_t *len);
 
 /* Parse one line from the jail. On success *root is an object whose "op"
  * member is a string (returned in *op, owned by the tree). On failure

@@ -1,12 +1,195 @@
 # actjail runner: runs inside the jail as `python3 -I -S -c <this file>`.
 # It reads one {"op":"exec"} message from the bridge (fd 3), runs the code in
-# a fresh __main__ with top-level await allowed, and reports an uncaught
-# exception as {"op":"exception"} on the bridge (docs/protocol.md).
+# a fresh __main__ with top-level await allowed, reports an uncaught
+# exception as {"op":"exception"}, and gives the program call_tool(),
+# list_tools() and ToolError, which speak {"op":"call"} / {"op":"result"}
+# over the same bridge (docs/protocol.md).
 import sys
 
 BRIDGE_FD = 3
 CO_COROUTINE = 0x80
 PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000
+
+
+class ToolError(Exception):
+    """A host tool call failed; str(e) is the host's message."""
+
+
+class _Bridge:
+    # One bridge, shared by every caller. Replies may come in any order:
+    # each is routed by id to a waiting synchronous caller or to a future.
+    def __init__(self):
+        import _thread
+
+        self.lock = _thread.allocate_lock()   # one synchronous reader at a time
+        self.buf = b""
+        self.next_id = 0
+        self.results = {}      # id -> reply, for synchronous callers
+        self.futures = {}      # id -> (future, tool) for awaiting callers
+        self.loop = None       # the event loop our reader is registered with
+        import json
+        import posix
+
+        self.json = json
+        self.posix = posix
+        self.dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                                      allow_nan=False).encode
+
+    def send(self, msg):
+        data = (self.dumps(msg) + "\n").encode("utf-8")
+        write = self.posix.write
+        while data:
+            n = write(BRIDGE_FD, data)
+            data = data[n:]
+
+    def _feed(self, chunk):
+        if not chunk:
+            raise ToolError("the bridge to the host is closed")
+        self.buf += chunk
+        while True:
+            i = self.buf.find(b"\n")
+            if i < 0:
+                return
+            line, self.buf = self.buf[:i], self.buf[i + 1:]
+            try:
+                msg = self.json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(msg, dict):
+                continue
+            if msg.get("op") == "result":
+                self._route(msg)
+            elif msg.get("op") == "error" and "id" in msg:
+                # the launcher could not use our call at all
+                self._route({"id": msg["id"], "ok": False, "error": msg.get("error")})
+
+    def _route(self, msg):
+        key = msg.get("id")
+        try:
+            entry = self.futures.pop(key, None)
+        except TypeError:
+            return
+        if entry is None:
+            self.results[key] = msg
+            return
+        fut, tool = entry
+        if fut.done():
+            return
+        if msg.get("ok"):
+            fut.set_result(msg.get("value"))
+        else:
+            fut.set_exception(ToolError(str(msg.get("error", "tool %s failed" % tool))))
+
+    def call(self, op, tool, args, caller=None):
+        self.next_id += 1
+        key = self.next_id
+        msg = {"op": op, "id": key}
+        if tool is not None:
+            msg["tool"] = tool
+            msg["args"] = args
+        loop = _running_loop()
+        if loop is not None and caller is not None and _awaited(caller):
+            return self._call_async(loop, key, msg, tool)
+        with self.lock:
+            self.send(msg)
+            while key not in self.results:
+                self._feed(self.posix.read(BRIDGE_FD, 1 << 20))
+            reply = self.results.pop(key)
+        if reply.get("ok"):
+            return reply.get("value")
+        raise ToolError(str(reply.get("error", "tool %s failed" % tool)))
+
+    def _call_async(self, loop, key, msg, tool):
+        fut = loop.create_future()
+        self.futures[key] = (fut, tool)
+        if self.loop is not loop:
+            loop.add_reader(BRIDGE_FD, self._readable)
+            self.loop = loop
+        self.send(msg)
+        return fut
+
+    def _readable(self):
+        try:
+            self._feed(self.posix.read(BRIDGE_FD, 1 << 20))
+        except ToolError as e:
+            self.loop.remove_reader(BRIDGE_FD)
+            for fut, _ in self.futures.values():
+                if not fut.done():
+                    fut.set_exception(ToolError(str(e)))
+            self.futures.clear()
+
+
+_GET_AWAITABLE = None
+_COMPREHENSIONS = ("<listcomp>", "<genexpr>", "<setcomp>", "<dictcomp>")
+
+
+def _awaited(frame):
+    # Is this call_tool(...) inside an `await` expression (directly, or as
+    # an argument of asyncio.gather and the like, or in a comprehension
+    # passed to one)? Then it returns an awaitable and the call is in flight
+    # at once; anywhere else it blocks and returns the value, even in async
+    # code. The await's source span must contain the call's.
+    global _GET_AWAITABLE
+    while frame is not None and frame.f_code.co_name in _COMPREHENSIONS:
+        frame = frame.f_back
+    if frame is None or not frame.f_code.co_flags & 0x380:  # coroutine flags
+        return False
+    if _GET_AWAITABLE is None:
+        import opcode
+        _GET_AWAITABLE = opcode.opmap["GET_AWAITABLE"]
+    code = frame.f_code
+    pos = list(code.co_positions())
+    here = pos[frame.f_lasti // 2]
+    if None in here:
+        return False
+    raw = code.co_code
+    for i in range(0, len(raw), 2):
+        if raw[i] == _GET_AWAITABLE:
+            p = pos[i // 2]
+            if None not in p and (p[0], p[2]) <= (here[0], here[2]) and (here[1], here[3]) <= (p[1], p[3]):
+                return True
+    return False
+
+
+def _running_loop():
+    aio = sys.modules.get("asyncio")
+    return aio._get_running_loop() if aio is not None else None
+
+
+_bridge = None
+
+
+def _get_bridge():
+    global _bridge
+    if _bridge is None:
+        _bridge = _Bridge()
+    return _bridge
+
+
+def call_tool(name, /, **kwargs):
+    """Call the host tool `name` with keyword arguments; return its JSON value.
+    Written inside an await expression (`await call_tool(...)`,
+    `await asyncio.gather(call_tool(...), ...)`) it returns an awaitable
+    instead, so several calls are in flight at once."""
+    if not isinstance(name, str):
+        raise TypeError("call_tool() tool name must be a str")
+    return _get_bridge().call("call", name, kwargs, sys._getframe(1))
+
+
+def list_tools():
+    """The host tools: a list of {"name", "description", "parameters"}."""
+    return _get_bridge().call("list_tools", None, None)
+
+
+def _install_builtins():
+    import builtins
+
+    mod = type(sys)("actjail")
+    for obj in (call_tool, list_tools, ToolError):
+        setattr(builtins, obj.__name__, obj)
+        setattr(mod, obj.__name__, obj)
+    ToolError.__module__ = "actjail"
+    sys.modules["actjail"] = mod
 
 
 def _paths():
@@ -113,6 +296,7 @@ def main():
     import posix  # built in; os would cost an import of its own
 
     _paths()
+    _install_builtins()
     msg = _decode_exec(_read_line(posix))
     code = msg["code"]
     sys.argv = [msg.get("filename", "<code>")]

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "bridge/tools.h"
 #include "policy/policy.h"
 
 #define JAIL_UID      1000u /* the sandbox user inside the jail */
@@ -34,6 +35,9 @@ struct config {
 	gid_t host_gid;
 	bool as_root;            /* launcher runs as root */
 	bool use_pty;            /* exec with a terminal on stdin */
+	struct toolset tools;    /* command tools (--tool, --tools) */
+	int relay_fd;            /* --relay-fd, or -1 */
+	bool transcript;         /* record arguments and results of tool calls */
 };
 
 /* Embedded at build time (jail/embed.S). */

@@ -22,11 +22,13 @@
 #include "jail/spawn.h"
 #include "jail/supervise.h"
 #include "jail/util.h"
+#include "bridge/message.h"
 #include "policy/seccomp.h"
 
 static const char usage_text[] =
 	"Usage: actjail run [OPTIONS] [FILE|-]\n"
 	"       actjail exec [OPTIONS] -- PROGRAM [ARGS...]\n"
+	"       actjail tools describe [--json] [--tools FILE] [--tool NAME=COMMAND]...\n"
 	"\n"
 	"Run untrusted Python (run) or any program (exec) in a jail of user, mount, pid,\n"
 	"net, ipc, uts and cgroup namespaces, with no capabilities and a seccomp filter.\n"
@@ -41,6 +43,13 @@ static const char usage_text[] =
 	"  --output DIR         copy the files left in /output into DIR (must exist)\n"
 	"  --policy FILE        policy file (default: the built-in policy/default.json)\n"
 	"  --env NAME=VALUE     add to the jail's clean environment (repeatable)\n"
+	"  --tool NAME=COMMAND  a host tool the program may call (repeatable; run by /bin/sh)\n"
+	"  --tools FILE         a JSON manifest of host tools (docs/protocol.md)\n"
+	"  --relay-fd N         forward tool calls over the caller's descriptor N\n"
+	"  --transcript         record tool call arguments and results in the result\n"
+	"  --max-calls N        tool calls per run (default 100000)\n"
+	"  --max-in-flight N    tool calls at once (default 64)\n"
+	"  --max-bridge-bytes N bytes through the bridge per run (default 1073741824)\n"
 	"  --quiet              no summary or warnings on stderr\n"
 	"  --verbose            describe what actjail does on stderr\n"
 	"  --help, --version\n"
@@ -63,6 +72,13 @@ enum opt {
 	OPT_VERBOSE,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_TOOL,
+	OPT_TOOLS,
+	OPT_RELAY,
+	OPT_TRANSCRIPT,
+	OPT_MAX_CALLS,
+	OPT_MAX_IN_FLIGHT,
+	OPT_MAX_BRIDGE,
 };
 
 static const struct option options[] = {
@@ -79,12 +95,20 @@ static const struct option options[] = {
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "tool", required_argument, NULL, OPT_TOOL },
+	{ "tools", required_argument, NULL, OPT_TOOLS },
+	{ "relay-fd", required_argument, NULL, OPT_RELAY },
+	{ "transcript", no_argument, NULL, OPT_TRANSCRIPT },
+	{ "max-calls", required_argument, NULL, OPT_MAX_CALLS },
+	{ "max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT },
+	{ "max-bridge-bytes", required_argument, NULL, OPT_MAX_BRIDGE },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* Command-line values that override the policy; set ones are non-zero. */
 struct overrides {
 	uint64_t timeout_ms, memory_mib, pids, cpu_time_ms;
+	uint64_t max_calls, max_in_flight, max_bridge_bytes;
 	bool cpu_set;
 	char **env;
 	size_t nenv;
@@ -108,6 +132,8 @@ static bool valid_env_name(const char *s, size_t n)
 			return false;
 	return true;
 }
+
+static void load_tools(struct config *cfg, const char *path);
 
 static void parse_options(int argc, char **argv, struct config *cfg, struct overrides *ov)
 {
@@ -164,6 +190,47 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			ov->env[ov->nenv++] = xstrdup(optarg);
 			break;
 		}
+		case OPT_TOOL: {
+			char err[256];
+
+			if (toolset_add_command(&cfg->tools, optarg, err, sizeof(err)) < 0)
+				usage_error("%s", err);
+			break;
+		}
+		case OPT_TOOLS:
+			load_tools(cfg, optarg);
+			break;
+		case OPT_RELAY: {
+			uint64_t fd;
+
+			if (parse_u64(optarg, 3, 1 << 20, &fd) < 0 || fcntl((int)fd, F_GETFD) < 0)
+				usage_error("--relay-fd: '%s' is not an open descriptor above 2", optarg);
+			cfg->relay_fd = (int)fd;
+			/* ours alone: the jail must never inherit it */
+			if (fcntl(cfg->relay_fd, F_SETFD, FD_CLOEXEC) < 0)
+				usage_error("--relay-fd %s: %s", optarg, strerror(errno));
+			break;
+		}
+		case OPT_TRANSCRIPT:
+			cfg->transcript = true;
+			break;
+		case OPT_MAX_CALLS:
+			if (parse_u64(optarg, 1, 100000000, &ov->max_calls) < 0)
+				usage_error("--max-calls: '%s' is not a whole number between 1 and 1e8",
+					    optarg);
+			break;
+		case OPT_MAX_IN_FLIGHT:
+			if (parse_u64(optarg, 1, 4096, &ov->max_in_flight) < 0)
+				usage_error("--max-in-flight: '%s' is not a whole number between 1 and "
+					    "4096",
+					    optarg);
+			break;
+		case OPT_MAX_BRIDGE:
+			if (parse_u64(optarg, 1024, 1ull << 40, &ov->max_bridge_bytes) < 0)
+				usage_error("--max-bridge-bytes: '%s' is not a whole number of bytes "
+					    "between 1024 and 2^40",
+					    optarg);
+			break;
 		case OPT_QUIET:
 			log_set_level(LOG_QUIET);
 			break;
@@ -180,6 +247,32 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			usage_error("unknown option");
 		}
 	}
+}
+
+static void load_tools(struct config *cfg, const char *path)
+{
+	char err[512], *text = NULL, *dir, *slash;
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		usage_error("--tools %s: %s", path, strerror(errno));
+	r = read_all_fd(fd, 4 << 20, &text, &len);
+	(void)close(fd);
+	if (r < 0)
+		usage_error("--tools %s: %s", path, strerror(-r));
+	/* commands of the manifest run in its directory */
+	dir = realpath(path, NULL);
+	if (!dir)
+		usage_error("--tools %s: %s", path, strerror(errno));
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	r = toolset_load_manifest(&cfg->tools, text, len, path, dir, err, sizeof(err));
+	free(text);
+	free(dir);
+	if (r < 0)
+		usage_error("--tools %s", err);
 }
 
 static void check_dir(const char *opt, const char *path)
@@ -246,6 +339,13 @@ static void apply_overrides(struct config *cfg, const struct overrides *ov)
 {
 	struct limits *l = &cfg->policy.limits;
 
+	if (!l->max_calls)
+		l->max_calls = 100000;
+	if (!l->max_in_flight)
+		l->max_in_flight = 64;
+	if (!l->max_bridge_bytes)
+		l->max_bridge_bytes = 1ull << 30;
+
 	if (ov->timeout_ms)
 		l->timeout_ms = ov->timeout_ms;
 	if (ov->memory_mib)
@@ -254,6 +354,12 @@ static void apply_overrides(struct config *cfg, const struct overrides *ov)
 		l->pids = ov->pids;
 	if (ov->cpu_set)
 		l->cpu_time_ms = ov->cpu_time_ms;
+	if (ov->max_calls)
+		l->max_calls = ov->max_calls;
+	if (ov->max_in_flight)
+		l->max_in_flight = ov->max_in_flight;
+	if (ov->max_bridge_bytes)
+		l->max_bridge_bytes = ov->max_bridge_bytes;
 }
 
 static void build_env(struct config *cfg, const struct overrides *ov)
@@ -353,6 +459,112 @@ static void sanitize_std_fds(void)
 			exit(EXIT_SETUP);
 }
 
+static const char *tools_instructions(void)
+{
+	return "Write one Python 3 program. It runs in a sandbox with no network; the only way "
+	       "to reach the outside is calling the host tools below.\n"
+	       "- Call a tool with call_tool(\"name\", arg=value, ...): it returns the tool's "
+	       "result as Python data (dict, list, str, int, float, bool or None).\n"
+	       "- Inside async code use await call_tool(...); asyncio.gather(call_tool(...), "
+	       "call_tool(...)) runs several calls at once. Top-level await is allowed.\n"
+	       "- A failed call raises ToolError (a builtin; also: from actjail import "
+	       "ToolError) with the host's message. list_tools() lists the tools.\n"
+	       "- Input files are under /input (read-only). Write files to deliver under "
+	       "/output; /tmp is scratch space. Everything else is read-only.\n"
+	       "- Print the answer: only what the program prints to stdout is returned.";
+}
+
+static void print_json_string(const char *s)
+{
+	struct json_node n = { .type = JSON_STRING };
+	size_t len;
+	char *t;
+
+	n.u.string.ptr = (char *)s;
+	n.u.string.len = strlen(s);
+	t = message_encode(&n, &len);
+	fputs(t ? t : "\"\"", stdout);
+	free(t);
+}
+
+static void print_json_node(const struct json_node *node)
+{
+	size_t len;
+	char *t = node ? message_encode(node, &len) : NULL;
+
+	fputs(t ? t : "{}", stdout);
+	free(t);
+}
+
+static void print_params(const struct tool *t)
+{
+	const struct json_node *props = t->parameters ? json_get(t->parameters, "properties") : NULL;
+	size_t i;
+
+	for (i = 0; props && props->type == JSON_OBJECT && i < props->u.object.len; i++) {
+		const struct json_node *d = json_get(props->u.object.values[i], "description");
+
+		if (d && d->type == JSON_STRING)
+			printf("      %s: %s\n", props->u.object.keys[i], d->u.string.ptr);
+	}
+}
+
+/* `actjail tools describe`: what a model needs to write CodeAct programs
+ * against these tools. */
+static int tools_command(int argc, char **argv, struct config *cfg, struct overrides *ov)
+{
+	size_t i;
+
+	if (argc < 3 || strcmp(argv[2], "describe") != 0)
+		usage_error("tools: expected 'actjail tools describe [--json] [--tools FILE] "
+			    "[--tool NAME=COMMAND]...'");
+	optind = 3;
+	parse_options(argc, argv, cfg, ov);
+	if (optind < argc)
+		usage_error("tools describe: unexpected argument '%s'", argv[optind]);
+	if (cfg->json) {
+		printf("{\"tools\":[");
+		for (i = 0; i < cfg->tools.n; i++) {
+			const struct tool *t = &cfg->tools.tools[i];
+			char sig[1024];
+
+			tool_signature(t, sig, sizeof(sig));
+			printf("%s{\"name\":", i ? "," : "");
+			print_json_string(t->name);
+			printf(",\"signature\":");
+			print_json_string(sig);
+			printf(",\"description\":");
+			print_json_string(t->description);
+			printf(",\"parameters\":");
+			print_json_node(t->parameters);
+			printf("}");
+		}
+		printf("],\"instructions\":");
+		print_json_string(tools_instructions());
+		printf("}\n");
+	} else {
+		printf("%s\n", tools_instructions());
+		printf("Available tools:\n");
+		for (i = 0; i < cfg->tools.n; i++) {
+			const struct tool *t = &cfg->tools.tools[i];
+			char sig[1024];
+
+			tool_signature(t, sig, sizeof(sig));
+			printf("\n  %s\n", sig);
+			if (*t->description)
+				printf("      %s\n", t->description);
+			print_params(t);
+		}
+		if (!cfg->tools.n)
+			printf("  (none)\n");
+	}
+	toolset_free(&cfg->tools);
+	for (i = 0; i < ov->nenv; i++)
+		free(ov->env[i]);
+	free(ov->env);
+	return 0;
+}
+
 static void free_strv(char **v, const char *keep)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -370,6 +582,7 @@ static void config_free(struct config *cfg, struct overrides *ov)
 	free((char *)cfg->policy_path);
 	free_strv(cfg->argv, actjail_runner_py);
 	free_strv(cfg->envp, NULL);
+	toolset_free(&cfg->tools);
 	for (size_t i = 0; i < ov->nenv; i++)
 		free(ov->env[i]);
 	free(ov->env);
@@ -401,6 +614,9 @@ int main(int argc, char **argv, char **envp)
 		printf("actjail %s\n", ACTJAIL_VERSION);
 		return 0;
 	}
+	cfg.relay_fd = -1;
+	if (!strcmp(cmd, "tools"))
+		return tools_command(argc, argv, &cfg, &ov);
 	if (!strcmp(cmd, "run"))
 		cfg.mode = MODE_RUN;
 	else if (!strcmp(cmd, "exec"))

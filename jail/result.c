@@ -111,6 +111,58 @@ static int gen_limits(yajl_gen g, const struct limits *l)
 	CHECK(num(g, "capture_file_bytes", l->capture_file_bytes));
 	CHECK(num(g, "capture_total_bytes", l->capture_total_bytes));
 	CHECK(num(g, "max_message_bytes", l->max_message_bytes));
+	CHECK(num(g, "max_calls", l->max_calls));
+	CHECK(num(g, "max_in_flight", l->max_in_flight));
+	CHECK(num(g, "max_bridge_bytes", l->max_bridge_bytes));
+	CHECK(yajl_gen_map_close(g));
+	return 0;
+fail:
+	return -1;
+}
+
+/* Raw JSON text we generated ourselves (ids, values): spliced in as is. */
+static yajl_gen_status raw(yajl_gen g, const char *json)
+{
+	return yajl_gen_number(g, json, strlen(json));
+}
+
+static int gen_calls(yajl_gen g, const struct outcome *o, bool transcript)
+{
+	size_t i;
+
+	CHECK(key(g, "tool_calls"));
+	CHECK(yajl_gen_array_open(g));
+	for (i = 0; i < o->ncalls; i++) {
+		const struct call_record *c = &o->calls[i];
+
+		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "id"));
+		CHECK(raw(g, c->id_json));
+		CHECK(key(g, "tool"));
+		CHECK(str(g, c->tool));
+		CHECK(key(g, "ok"));
+		CHECK(yajl_gen_bool(g, c->ok));
+		CHECK(num(g, "duration_ms", c->duration_ms));
+		CHECK(key(g, "error"));
+		CHECK(c->error ? str(g, c->error) : yajl_gen_null(g));
+		if (transcript) {
+			CHECK(key(g, "args"));
+			CHECK(c->args_json ? raw(g, c->args_json) : yajl_gen_null(g));
+			CHECK(key(g, "value"));
+			CHECK(c->value_json ? raw(g, c->value_json) : yajl_gen_null(g));
+		}
+		CHECK(yajl_gen_map_close(g));
+	}
+	CHECK(yajl_gen_array_close(g));
+	CHECK(key(g, "bridge"));
+	CHECK(yajl_gen_map_open(g));
+	CHECK(num(g, "calls", o->bridge.calls));
+	CHECK(num(g, "bytes_in", o->bridge.bytes_in));
+	CHECK(num(g, "bytes_out", o->bridge.bytes_out));
+	CHECK(num(g, "bad_messages", o->bridge.bad_messages));
+	CHECK(num(g, "dropped_replies", o->bridge.refused));
+	CHECK(key(g, "limit_hit"));
+	CHECK(o->bridge.limit_hit ? str(g, o->bridge.limit_hit) : yajl_gen_null(g));
 	CHECK(yajl_gen_map_close(g));
 	return 0;
 fail:
@@ -212,7 +264,7 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 		CHECK(str(g, strerror(o->exec_errno)));
 	else
 		CHECK(yajl_gen_null(g));
-	if (gen_files(g, c) < 0)
+	if (gen_files(g, c) < 0 || gen_calls(g, o, cfg->transcript) < 0)
 		goto fail;
 	CHECK(key(g, "limits"));
 	if (gen_limits(g, &cfg->policy.limits) < 0)

@@ -25,30 +25,7 @@
 #include "jail/status.h"
 #include "jail/util.h"
 
-enum tag { T_PIDFD = 1, T_SIGNAL, T_TIMER, T_STATUS, T_BRIDGE, T_STDOUT, T_STDERR, T_IN, T_INPIPE };
-
-/* Replies the launcher generates itself (protocol errors) stop being queued
- * past this many unsent bytes: a jail that floods garbage and never reads
- * cannot make the launcher's memory grow. */
-#define BRIDGE_QUEUE_SOFT (1u << 20)
-#define IN_BUF            65536
-
-struct loop {
-	const struct config *cfg;
-	struct jail *j;
-	struct outcome *o;
-	int ep, sfd, tfd;
-	struct frame_reader fr;
-	char *q;            /* bytes queued for the bridge */
-	size_t qlen, qoff;
-	bool q_watch;       /* EPOLLOUT armed on the bridge */
-	char in[IN_BUF];    /* caller's stdin on its way to the program */
-	size_t inlen, inoff;
-	bool in_eof, in_pollable, in_watch;
-	bool exited, ready, got_end, timed_out, stop_signal;
-	bool raw_tty;
-	struct termios saved_tty;
-};
+#include "jail/loop.h"
 
 static struct loop *current;
 
@@ -78,7 +55,7 @@ void supervise_emergency_stop(void)
 	current = NULL;
 }
 
-static void watch(struct loop *l, int fd, uint32_t events, enum tag t)
+void watch(struct loop *l, int fd, uint32_t events, uint32_t t)
 {
 	struct epoll_event ev = { .events = events, .data.u32 = t };
 
@@ -86,7 +63,7 @@ static void watch(struct loop *l, int fd, uint32_t events, enum tag t)
 		die("event loop", errno, "watch fd %d", fd);
 }
 
-static void rewatch(struct loop *l, int fd, uint32_t events, enum tag t)
+void rewatch(struct loop *l, int fd, uint32_t events, uint32_t t)
 {
 	struct epoll_event ev = { .events = events, .data.u32 = t };
 
@@ -94,7 +71,7 @@ static void rewatch(struct loop *l, int fd, uint32_t events, enum tag t)
 		die("event loop", errno, "modify fd %d", fd);
 }
 
-static void unwatch_close(struct loop *l, int *fd)
+void unwatch_close(struct loop *l, int *fd)
 {
 	if (*fd < 0)
 		return;
@@ -103,7 +80,7 @@ static void unwatch_close(struct loop *l, int *fd)
 	*fd = -1;
 }
 
-static void set_nonblock(int fd)
+void set_nonblock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
 
@@ -113,29 +90,39 @@ static void set_nonblock(int fd)
 
 /* ---- the bridge ---------------------------------------------------------- */
 
-static void queue_bridge(struct loop *l, const char *data, size_t len, bool droppable)
+static void bridge_writable(struct loop *l);
+
+void queue_bridge(struct loop *l, const char *data, size_t len, bool droppable)
 {
+	struct outq *q = &l->q;
+
 	if (l->j->bridge_fd < 0)
 		return;
-	if (droppable && l->qlen - l->qoff > BRIDGE_QUEUE_SOFT)
+	if (droppable && q->len - q->off > BRIDGE_QUEUE_SOFT) {
+		l->o->bridge.refused++;
 		return;
-	if (l->qoff && l->qoff == l->qlen)
-		l->qoff = l->qlen = 0;
-	l->q = xrealloc(l->q, l->qlen + len);
-	memcpy(l->q + l->qlen, data, len);
-	l->qlen += len;
-	if (!l->q_watch) {
-		rewatch(l, l->j->bridge_fd, EPOLLIN | EPOLLOUT, T_BRIDGE);
-		l->q_watch = true;
 	}
+	/* keep the queue's memory proportional to what is unsent */
+	if (q->off && q->off >= q->len / 2) {
+		memmove(q->buf, q->buf + q->off, q->len - q->off);
+		q->len -= q->off;
+		q->off = 0;
+	}
+	q->buf = xrealloc(q->buf, q->len + len);
+	memcpy(q->buf + q->len, data, len);
+	q->len += len;
+	l->o->bridge.bytes_out += len;
+	/* try at once: most replies fit the socket buffer, and waiting for
+	 * EPOLLOUT would cost a round trip of the loop per message */
+	bridge_writable(l);
 }
 
-static void protocol_error(struct loop *l, const char *why)
+void protocol_error(struct loop *l, const char *why, const char *id_json)
 {
 	size_t n;
-	char *m = message_protocol_error(why, &n);
+	char *m = message_protocol_error(why, id_json, &n);
 
-	l->o->bridge_bad_messages++;
+	l->o->bridge.bad_messages++;
 	log_verbose("bridge: %s", why);
 	if (m)
 		queue_bridge(l, m, n, true);
@@ -158,10 +145,12 @@ static int on_line(const char *line, size_t len, void *ctx)
 	char why[256];
 
 	if (message_parse(line, len, &root, &op, why, sizeof(why)) < 0) {
-		protocol_error(l, why);
+		protocol_error(l, why, NULL);
 		return 0;
 	}
-	if (!strcmp(op, "exception") && !l->o->error) {
+	if (!strcmp(op, "call") || !strcmp(op, "list_tools")) {
+		calls_message(l, op, root);
+	} else if (!strcmp(op, "exception") && !l->o->error) {
 		struct py_error *e = xcalloc(1, sizeof(*e));
 
 		e->type = dup_member(root, "type");
@@ -170,7 +159,7 @@ static int on_line(const char *line, size_t len, void *ctx)
 		l->o->error = e;
 	} else {
 		(void)snprintf(why, sizeof(why), "unknown op \"%.64s\"", op);
-		protocol_error(l, why);
+		protocol_error(l, why, NULL);
 	}
 	json_free(root);
 	return 0;
@@ -181,7 +170,7 @@ static int on_oversize(size_t max, void *ctx)
 	char why[96];
 
 	(void)snprintf(why, sizeof(why), "message longer than %zu bytes refused", max);
-	protocol_error(ctx, why);
+	protocol_error(ctx, why, NULL);
 	return 0;
 }
 
@@ -200,37 +189,46 @@ static void bridge_readable(struct loop *l)
 			unwatch_close(l, &l->j->bridge_fd);
 			return;
 		}
+		l->o->bridge.bytes_in += (uint64_t)n;
 		if (frame_reader_feed(&l->fr, buf, (size_t)n, on_line, on_oversize, l) == -ENOMEM)
 			die("bridge", ENOMEM, NULL);
+		if (l->j->bridge_fd < 0)
+			return;
 	}
 }
 
 static void bridge_writable(struct loop *l)
 {
-	while (l->qoff < l->qlen) {
-		ssize_t n = send(l->j->bridge_fd, l->q + l->qoff, l->qlen - l->qoff,
+	struct outq *q = &l->q;
+	bool want;
+
+	while (q->off < q->len) {
+		ssize_t n = send(l->j->bridge_fd, q->buf + q->off, q->len - q->off,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
-			return;
+			break;
 		if (n < 0) {
 			/* The jail closed its end; what it did not read is lost to it. */
-			l->qoff = l->qlen;
+			q->off = q->len;
 			break;
 		}
-		l->qoff += (size_t)n;
+		q->off += (size_t)n;
 	}
-	if (l->j->bridge_fd >= 0 && l->q_watch) {
-		rewatch(l, l->j->bridge_fd, EPOLLIN, T_BRIDGE);
-		l->q_watch = false;
+	if (q->off == q->len)
+		q->off = q->len = 0;
+	want = q->off < q->len;
+	if (l->j->bridge_fd >= 0 && want != q->watching) {
+		rewatch(l, l->j->bridge_fd, want ? EPOLLIN | EPOLLOUT : EPOLLIN, T_BRIDGE);
+		q->watching = want;
 	}
 }
 
 /* ---- the program's streams ------------------------------------------------ */
 
-static void keep(struct capbuf *b, const char *data, size_t n, uint64_t limit, int forward_fd)
+void keep(struct capbuf *b, const char *data, size_t n, uint64_t limit, int forward_fd)
 {
 	size_t room = b->total >= limit ? 0 : (size_t)(limit - b->total);
 	size_t take = n < room ? n : room;
@@ -509,7 +507,8 @@ static void reap(struct loop *l)
 
 void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 {
-	struct loop l = { .cfg = cfg, .j = j, .o = o, .ep = -1, .sfd = -1, .tfd = -1 };
+	struct loop l = { .cfg = cfg, .j = j, .o = o, .ep = -1, .sfd = -1, .tfd = -1,
+			  .relay_fd = -1 };
 	struct itimerspec its = { 0 };
 	sigset_t mask;
 
@@ -557,6 +556,7 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 		watch(&l, j->stderr_fd, EPOLLIN, T_STDERR);
 	}
 
+	calls_init(&l);
 	if (cfg->mode == MODE_RUN) {
 		size_t n;
 		char *m = message_exec(cfg->code, cfg->code_len, "<code>", &n);
@@ -635,7 +635,12 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 			case T_INPIPE:
 				in_flush(&l);
 				break;
+			case T_RELAY:
+				calls_relay_event(&l, evs[i].events);
+				break;
 			default:
+				if (evs[i].data.u32 >= T_CALL)
+					calls_event(&l, evs[i].data.u32, evs[i].events);
 				break;
 			}
 		}
@@ -644,6 +649,8 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 	 * left in the pipes and sockets, then reap. */
 	drain(&l);
 	reap(&l);
+	/* tools still running die with the run (at the deadline too) */
+	calls_finish(&l);
 	restore_tty(&l);
 	current = NULL;
 	unwatch_close(&l, &j->stdout_fd);
@@ -656,13 +663,23 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 	(void)close(l.tfd);
 	(void)close(l.ep);
 	frame_reader_free(&l.fr);
-	free(l.q);
+	free(l.q.buf);
 }
 
 void outcome_free(struct outcome *o)
 {
 	free(o->out.data);
 	free(o->err.data);
+	for (size_t i = 0; i < o->ncalls; i++) {
+		struct call_record *c = &o->calls[i];
+
+		free(c->id_json);
+		free(c->tool);
+		free(c->error);
+		free(c->args_json);
+		free(c->value_json);
+	}
+	free(o->calls);
 	if (o->error) {
 		free(o->error->type);
 		free(o->error->message);

@@ -35,6 +35,21 @@ enum end_kind {
 	END_EXEC_ERROR,   /* the program could not be started */
 };
 
+struct call_record {
+	char *id_json;      /* the call's id, as JSON */
+	char *tool;         /* valid UTF-8 */
+	bool ok;
+	uint64_t duration_ms;
+	char *error;        /* NULL when ok */
+	char *args_json;    /* with --transcript */
+	char *value_json;   /* with --transcript, when ok */
+};
+
+struct bridge_stats {
+	uint64_t calls, bytes_in, bytes_out, bad_messages, refused;
+	const char *limit_hit; /* the first bridge limit crossed, or NULL */
+};
+
 struct outcome {
 	enum end_kind end;
 	int exit_code;
@@ -47,7 +62,9 @@ struct outcome {
 	struct capbuf out, err;
 	struct py_error *error;   /* uncaught exception reported by the runner */
 	int output_fd;            /* the /output tmpfs root, or -1 */
-	uint64_t bridge_bad_messages;
+	struct bridge_stats bridge;
+	struct call_record *calls;
+	size_t ncalls;
 };
 
 /* Run the loop until the jail is gone; fills *o. Dies only on a failure of

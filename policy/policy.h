@@ -33,6 +33,9 @@ struct limits {
 	uint64_t capture_file_bytes;  /* default 10 MiB */
 	uint64_t capture_total_bytes; /* default 64 MiB */
 	uint64_t max_message_bytes;   /* one bridge line; default 16 MiB */
+	uint64_t max_calls;           /* tool calls per run; default 100000 */
+	uint64_t max_bridge_bytes;    /* bytes through the bridge per run; default 1 GiB */
+	uint64_t max_in_flight;       /* tool calls at once; default 64 */
 };
 
 /* A comparison on one syscall argument (libseccomp's SCMP_CMP_*). */

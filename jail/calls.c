@@ -1,0 +1,714 @@
+/*
+ * calls.c - tool calls from the jail: checked against the bridge's limits
+ * and the tool's argument schema, then run as a command on the host (outside
+ * the jail, arguments as JSON on stdin, one JSON value read from stdout) or
+ * forwarded to the relay peer (--relay-fd). Every reply goes back to the jail
+ * as {"op":"result"} with the caller's id; every call is recorded.
+ *
+ * Command tools are trusted host programs: they run with the launcher's
+ * credentials and environment, in their own process group, killed at their
+ * timeout or when the run ends, whichever is first. What they print is
+ * bounded (max_output), and what the jail sends is bounded by the limits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bridge/message.h"
+#include "jail/log.h"
+#include "jail/loop.h"
+#include "jail/util.h"
+
+#define STDERR_EXCERPT 400
+
+struct call {
+	size_t slot;
+	size_t rec;               /* index into outcome->calls */
+	const struct tool *tool;  /* NULL for a relay call */
+	char *id_json;
+	pid_t pid;
+	int pidfd, in_fd, out_fd, err_fd, tfd;
+	char *in;                 /* the arguments, on their way to the tool */
+	size_t in_len, in_off;
+	struct capbuf out, err;
+	uint64_t start_ns;
+	bool timed_out;
+};
+
+static struct call_record *record(struct loop *l, const char *id_json, const char *tool)
+{
+	struct outcome *o = l->o;
+	struct call_record *r;
+
+	o->calls = xrealloc(o->calls, (o->ncalls + 1) * sizeof(*o->calls));
+	r = &o->calls[o->ncalls++];
+	memset(r, 0, sizeof(*r));
+	r->id_json = xstrdup(id_json);
+	r->tool = utf8_sanitize(tool, strlen(tool), NULL);
+	return r;
+}
+
+static void reply(struct loop *l, const char *id_json, const char *value_json, const char *error)
+{
+	size_t n;
+	char *m = message_result(id_json, value_json, error, &n);
+
+	if (m)
+		queue_bridge(l, m, n, false);
+	free(m);
+}
+
+/* Refuse a call before it starts: a ToolError inside, a record outside. */
+static void refuse(struct loop *l, const char *id_json, const char *tool, const char *why)
+{
+	struct call_record *r = record(l, id_json, tool);
+
+	r->ok = false;
+	r->error = xstrdup(why);
+	reply(l, id_json, NULL, why);
+}
+
+static void limit_hit(struct loop *l, const char *which)
+{
+	if (!l->o->bridge.limit_hit)
+		l->o->bridge.limit_hit = which;
+}
+
+/* ---- ending a call -------------------------------------------------------- */
+
+static void complete(struct loop *l, struct call *c, const char *value_json, const char *error)
+{
+	struct call_record *r = &l->o->calls[c->rec];
+
+	r->duration_ms = (now_ns() - c->start_ns) / 1000000;
+	r->ok = error == NULL;
+	if (error)
+		r->error = utf8_sanitize(error, strlen(error), NULL);
+	if (l->cfg->transcript && value_json)
+		r->value_json = xstrdup(value_json);
+	reply(l, c->id_json, value_json, error);
+}
+
+static void free_call(struct loop *l, struct call *c)
+{
+	unwatch_close(l, &c->pidfd);
+	unwatch_close(l, &c->in_fd);
+	unwatch_close(l, &c->out_fd);
+	unwatch_close(l, &c->err_fd);
+	unwatch_close(l, &c->tfd);
+	l->slots[c->slot] = NULL;
+	l->in_flight--;
+	free(c->id_json);
+	free(c->in);
+	free(c->out.data);
+	free(c->err.data);
+	free(c);
+}
+
+static void drain_fd(struct call *c, int fd, struct capbuf *b, uint64_t limit)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		keep(b, buf, (size_t)n, limit, -1);
+		(void)c;
+	}
+}
+
+/* The last line or so of what the tool wrote to stderr, for the error. */
+static void excerpt(const struct capbuf *b, char *out, size_t len)
+{
+	const char *s = b->data ? b->data : "";
+	size_t n = b->len;
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		n--;
+	if (n > STDERR_EXCERPT) {
+		s += n - STDERR_EXCERPT;
+		n = STDERR_EXCERPT;
+	}
+	(void)snprintf(out, len, "%.*s", (int)n, s);
+}
+
+static void tool_ended(struct loop *l, struct call *c)
+{
+	const struct tool *t = c->tool;
+	char why[STDERR_EXCERPT + 256], tail[STDERR_EXCERPT + 8];
+	struct json_node *v = NULL;
+	struct json_error je;
+	int st = 0;
+
+	if (c->out_fd >= 0)
+		drain_fd(c, c->out_fd, &c->out, t->max_output + 1);
+	if (c->err_fd >= 0)
+		drain_fd(c, c->err_fd, &c->err, 64 * 1024);
+	/* whatever the tool left running in its group goes with it */
+	if (c->pid > 0)
+		(void)kill(-c->pid, SIGKILL);
+	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	excerpt(&c->err, tail, sizeof(tail));
+	if (c->timed_out) {
+		(void)snprintf(why, sizeof(why), "tool %s timed out after %.3g s", t->name,
+			       (double)t->timeout_ms / 1000.0);
+	} else if (WIFSIGNALED(st)) {
+		(void)snprintf(why, sizeof(why), "tool %s was killed by signal %d%s%s", t->name,
+			       WTERMSIG(st), *tail ? ": " : "", tail);
+	} else if (WEXITSTATUS(st) != 0) {
+		(void)snprintf(why, sizeof(why), "tool %s failed (exit status %d)%s%s", t->name,
+			       WEXITSTATUS(st), *tail ? ": " : "", tail);
+	} else if (c->out.total > t->max_output) {
+		(void)snprintf(why, sizeof(why), "tool %s printed more than %llu bytes", t->name,
+			       (unsigned long long)t->max_output);
+	} else if (json_parse(c->out.data ? c->out.data : "", c->out.len, 256, &v, &je) < 0) {
+		(void)snprintf(why, sizeof(why), "tool %s printed no valid JSON (%s)%s%s", t->name,
+			       je.message, *tail ? ": " : "", tail);
+	} else {
+		size_t n;
+		char *value = message_encode(v, &n);
+
+		json_free(v);
+		if (value) {
+			complete(l, c, value, NULL);
+			free(value);
+		} else {
+			complete(l, c, NULL, "tool output could not be re-encoded");
+		}
+		free_call(l, c);
+		return;
+	}
+	complete(l, c, NULL, why);
+	free_call(l, c);
+}
+
+/* ---- starting a call ------------------------------------------------------- */
+
+static void watch_call(struct loop *l, struct call *c, int fd, uint32_t events, enum call_kind k)
+{
+	watch(l, fd, events, T_CALL + (uint32_t)(c->slot * CALL_KINDS + k));
+}
+
+static int spawn_tool(struct loop *l, struct call *c)
+{
+	int in[2], out[2], err[2];
+	pid_t pid;
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+		int e = errno;
+
+		(void)close(in[0]);
+		(void)close(in[1]);
+		return -e;
+	}
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		(void)close(in[0]), (void)close(in[1]), (void)close(out[0]), (void)close(out[1]);
+		(void)close(err[0]), (void)close(err[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		sigset_t none;
+
+		/* its own process group, so a timeout kills what it started too */
+		(void)setpgid(0, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
+			_exit(127);
+		if (c->tool->cwd && chdir(c->tool->cwd) < 0) {
+			dprintf(2, "cannot enter %s: %s\n", c->tool->cwd, strerror(errno));
+			_exit(127);
+		}
+		execvp(c->tool->command[0], c->tool->command);
+		dprintf(2, "cannot run %s: %s\n", c->tool->command[0], strerror(errno));
+		_exit(127);
+	}
+	(void)close(in[0]);
+	(void)close(out[1]);
+	(void)close(err[1]);
+	c->pid = pid;
+	c->in_fd = in[1];
+	c->out_fd = out[0];
+	c->err_fd = err[0];
+	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (c->pidfd < 0)
+		die("run tool", errno, "pidfd_open");
+	set_nonblock(c->in_fd);
+	set_nonblock(c->out_fd);
+	set_nonblock(c->err_fd);
+	watch_call(l, c, c->pidfd, EPOLLIN, CK_PID);
+	watch_call(l, c, c->out_fd, EPOLLIN, CK_OUT);
+	watch_call(l, c, c->err_fd, EPOLLIN, CK_ERR);
+	watch_call(l, c, c->in_fd, EPOLLOUT, CK_IN);
+	return 0;
+}
+
+static void arm_timer(struct loop *l, struct call *c, uint64_t ms)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(ms / 1000),
+						.tv_nsec = (long)(ms % 1000) * 1000000 } };
+
+	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (c->tfd < 0 || timerfd_settime(c->tfd, 0, &its, NULL) < 0)
+		die("run tool", errno, "timerfd");
+	watch_call(l, c, c->tfd, EPOLLIN, CK_TIMER);
+}
+
+static struct call *new_call(struct loop *l, const char *id_json, const struct tool *t)
+{
+	size_t slot;
+	struct call *c;
+
+	for (slot = 0; slot < l->cfg->policy.limits.max_in_flight; slot++)
+		if (!l->slots[slot])
+			break;
+	c = xcalloc(1, sizeof(*c));
+	c->slot = slot;
+	c->tool = t;
+	c->id_json = xstrdup(id_json);
+	c->pidfd = c->in_fd = c->out_fd = c->err_fd = c->tfd = -1;
+	c->start_ns = now_ns();
+	l->slots[slot] = c;
+	l->in_flight++;
+	return c;
+}
+
+static void queue_relay(struct loop *l, const char *data, size_t len);
+
+static void start_call(struct loop *l, const char *id_json, const char *tool,
+		       const struct json_node *args, const char *args_json)
+{
+	const struct tool *t = toolset_find(&l->cfg->tools, tool);
+	struct call_record *r;
+	struct call *c;
+	char why[512];
+
+	if (!t && l->relay_fd < 0) {
+		char names[400];
+
+		toolset_names(&l->cfg->tools, names, sizeof(names));
+		(void)snprintf(why, sizeof(why), "unknown tool \"%.64s\"; available tools: %s", tool,
+			       *names ? names : "(none)");
+		refuse(l, id_json, tool, why);
+		return;
+	}
+	if (t && t->parameters && schema_check(t->parameters, args, "args", why, sizeof(why)) < 0) {
+		char msg[600];
+
+		(void)snprintf(msg, sizeof(msg), "invalid arguments for %s: %s", t->name, why);
+		refuse(l, id_json, tool, msg);
+		return;
+	}
+	r = record(l, id_json, tool);
+	if (l->cfg->transcript)
+		r->args_json = xstrdup(args_json);
+	c = new_call(l, id_json, t);
+	c->rec = l->o->ncalls - 1;
+	if (!t) {
+		size_t n;
+		char *m = message_call(id_json, tool, args_json, &n);
+
+		if (m)
+			queue_relay(l, m, n);
+		free(m);
+		return;
+	}
+	c->in_len = strlen(args_json);
+	c->in = xmalloc(c->in_len + 1);
+	memcpy(c->in, args_json, c->in_len);
+	c->in[c->in_len++] = '\n';
+	{
+		int e = spawn_tool(l, c);
+
+		if (e < 0) {
+			(void)snprintf(why, sizeof(why), "tool %s could not be started: %s", t->name,
+				       strerror(-e));
+			complete(l, c, NULL, why);
+			free_call(l, c);
+			return;
+		}
+	}
+	arm_timer(l, c, t->timeout_ms);
+}
+
+/* ---- messages from the jail ------------------------------------------------ */
+
+static void list_tools(struct loop *l, const char *id_json)
+{
+	const struct toolset *ts = &l->cfg->tools;
+	size_t cap = 64, len = 0, i;
+	char *v = xmalloc(cap);
+
+	v[len++] = '[';
+	for (i = 0; i < ts->n; i++) {
+		const struct tool *t = &ts->tools[i];
+		char *name = NULL, *desc = NULL, *params = NULL, *item;
+		size_t n, need;
+		struct json_node sn = { .type = JSON_STRING };
+
+		sn.u.string.ptr = t->name;
+		sn.u.string.len = strlen(t->name);
+		name = message_encode(&sn, &n);
+		sn.u.string.ptr = t->description;
+		sn.u.string.len = strlen(t->description);
+		desc = message_encode(&sn, &n);
+		params = t->parameters ? message_encode(t->parameters, &n) : xstrdup("{}");
+		need = (name ? strlen(name) : 0) + (desc ? strlen(desc) : 0) +
+		       (params ? strlen(params) : 0) + 64;
+		item = xmalloc(need);
+		(void)snprintf(item, need, "%s{\"name\":%s,\"description\":%s,\"parameters\":%s}",
+			       i ? "," : "", name ? name : "\"\"", desc ? desc : "\"\"",
+			       params ? params : "{}");
+		free(name);
+		free(desc);
+		free(params);
+		n = strlen(item);
+		if (len + n + 2 > cap) {
+			cap = (len + n + 2) * 2;
+			v = xrealloc(v, cap);
+		}
+		memcpy(v + len, item, n);
+		len += n;
+		free(item);
+	}
+	v[len++] = ']';
+	v[len] = '\0';
+	reply(l, id_json, v, NULL);
+	free(v);
+}
+
+void calls_message(struct loop *l, const char *op, const struct json_node *root)
+{
+	const struct limits *lim = &l->cfg->policy.limits;
+	const struct json_node *id = json_get(root, "id"), *tool, *args;
+	struct json_node empty = { .type = JSON_OBJECT };
+	char *id_json, *args_json;
+	size_t n;
+
+	if (!id || (id->type != JSON_STRING && id->type != JSON_NUMBER) ||
+	    (id->type == JSON_STRING && id->u.string.len > 256) ||
+	    (id->type == JSON_NUMBER && strlen(id->u.number.text) > 64)) {
+		protocol_error(l, "a call needs an \"id\": a string (at most 256 bytes) or a number",
+			       NULL);
+		return;
+	}
+	id_json = message_encode(id, &n);
+	if (!id_json) {
+		protocol_error(l, "unusable id", NULL);
+		return;
+	}
+	if (!strcmp(op, "list_tools")) {
+		list_tools(l, id_json);
+		free(id_json);
+		return;
+	}
+	tool = json_get(root, "tool");
+	args = json_get(root, "args");
+	if (!tool || tool->type != JSON_STRING || tool->u.string.len == 0 ||
+	    strlen(tool->u.string.ptr) != tool->u.string.len || tool->u.string.len > 128) {
+		protocol_error(l, "a call needs a \"tool\" name", id_json);
+		free(id_json);
+		return;
+	}
+	if (args && args->type != JSON_OBJECT) {
+		refuse(l, id_json, tool->u.string.ptr, "the arguments must be a JSON object");
+		free(id_json);
+		return;
+	}
+	/* the bridge's limits: a clear ToolError inside, a note in the result */
+	if (l->o->bridge.calls >= lim->max_calls) {
+		char why[96];
+
+		(void)snprintf(why, sizeof(why), "tool call limit reached (%llu calls per run)",
+			       (unsigned long long)lim->max_calls);
+		limit_hit(l, "max_calls");
+		refuse(l, id_json, tool->u.string.ptr, why);
+	} else if (l->o->bridge.bytes_in + l->o->bridge.bytes_out > lim->max_bridge_bytes) {
+		char why[96];
+
+		(void)snprintf(why, sizeof(why), "bridge byte limit reached (%llu bytes per run)",
+			       (unsigned long long)lim->max_bridge_bytes);
+		limit_hit(l, "max_bridge_bytes");
+		refuse(l, id_json, tool->u.string.ptr, why);
+	} else if (l->in_flight >= lim->max_in_flight) {
+		char why[96];
+
+		(void)snprintf(why, sizeof(why), "too many tool calls in flight (at most %llu)",
+			       (unsigned long long)lim->max_in_flight);
+		limit_hit(l, "max_in_flight");
+		refuse(l, id_json, tool->u.string.ptr, why);
+	} else {
+		l->o->bridge.calls++;
+		args_json = message_encode(args ? args : &empty, &n);
+		if (args_json)
+			start_call(l, id_json, tool->u.string.ptr, args ? args : &empty, args_json);
+		else
+			refuse(l, id_json, tool->u.string.ptr, "the arguments could not be encoded");
+		free(args_json);
+	}
+	free(id_json);
+}
+
+/* ---- events of running tools ---------------------------------------------- */
+
+static void feed_stdin(struct loop *l, struct call *c)
+{
+	while (c->in_off < c->in_len) {
+		ssize_t n = write(c->in_fd, c->in + c->in_off, c->in_len - c->in_off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n < 0)
+			break; /* the tool does not read its arguments: its business */
+		c->in_off += (size_t)n;
+	}
+	unwatch_close(l, &c->in_fd);
+}
+
+void calls_event(struct loop *l, uint32_t tag, uint32_t events)
+{
+	size_t slot = (tag - T_CALL) / CALL_KINDS;
+	enum call_kind k = (enum call_kind)((tag - T_CALL) % CALL_KINDS);
+	struct call *c = slot < l->cfg->policy.limits.max_in_flight ? l->slots[slot] : NULL;
+
+	(void)events;
+	if (!c)
+		return;
+	switch (k) {
+	case CK_IN:
+		feed_stdin(l, c);
+		break;
+	case CK_OUT:
+		drain_fd(c, c->out_fd, &c->out, c->tool->max_output + 1);
+		if (c->out.total > c->tool->max_output && c->pid > 0)
+			(void)kill(-c->pid, SIGKILL); /* it cannot succeed any more */
+		break;
+	case CK_ERR:
+		drain_fd(c, c->err_fd, &c->err, 64 * 1024);
+		break;
+	case CK_TIMER:
+		c->timed_out = true;
+		if (c->pid > 0)
+			(void)kill(-c->pid, SIGKILL);
+		unwatch_close(l, &c->tfd);
+		break;
+	case CK_PID:
+		tool_ended(l, c);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the relay ------------------------------------------------------------- */
+
+static void relay_writable(struct loop *l)
+{
+	struct outq *q = &l->rq;
+	bool want;
+
+	while (l->relay_fd >= 0 && q->off < q->len) {
+		ssize_t n = write(l->relay_fd, q->buf + q->off, q->len - q->off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			q->off = q->len;
+			break;
+		}
+		q->off += (size_t)n;
+	}
+	if (q->off == q->len)
+		q->off = q->len = 0;
+	want = q->off < q->len;
+	if (l->relay_fd >= 0 && want != q->watching) {
+		rewatch(l, l->relay_fd, want ? EPOLLIN | EPOLLOUT : EPOLLIN, T_RELAY);
+		q->watching = want;
+	}
+}
+
+static void queue_relay(struct loop *l, const char *data, size_t len)
+{
+	struct outq *q = &l->rq;
+
+	if (l->relay_fd < 0)
+		return;
+	if (q->off && q->off >= q->len / 2) {
+		memmove(q->buf, q->buf + q->off, q->len - q->off);
+		q->len -= q->off;
+		q->off = 0;
+	}
+	q->buf = xrealloc(q->buf, q->len + len);
+	memcpy(q->buf + q->len, data, len);
+	q->len += len;
+	relay_writable(l);
+}
+
+static struct call *find_relay_call(struct loop *l, const char *id_json)
+{
+	size_t i;
+
+	for (i = 0; i < l->cfg->policy.limits.max_in_flight; i++)
+		if (l->slots[i] && !l->slots[i]->tool && !strcmp(l->slots[i]->id_json, id_json))
+			return l->slots[i];
+	return NULL;
+}
+
+static int on_relay_line(const char *line, size_t len, void *ctx)
+{
+	struct loop *l = ctx;
+	struct json_node *root = NULL;
+	const struct json_node *id, *okv, *v, *e;
+	const char *op;
+	char why[256];
+	struct call *c;
+	char *id_json, *value;
+	size_t n;
+
+	if (message_parse(line, len, &root, &op, why, sizeof(why)) < 0) {
+		log_warn("relay: %s", why);
+		return 0;
+	}
+	id = json_get(root, "id");
+	id_json = id && strcmp(op, "result") == 0 ? message_encode(id, &n) : NULL;
+	c = id_json ? find_relay_call(l, id_json) : NULL;
+	if (!c) {
+		log_warn("relay: ignored a message that answers no call in flight");
+	} else {
+		okv = json_get(root, "ok");
+		v = json_get(root, "value");
+		e = json_get(root, "error");
+		if (okv && okv->type == JSON_BOOL && okv->u.boolean) {
+			struct json_node null_node = { .type = JSON_NULL };
+
+			value = message_encode(v ? v : &null_node, &n);
+			complete(l, c, value ? value : "null", NULL);
+			free(value);
+		} else {
+			complete(l, c, NULL,
+				 e && e->type == JSON_STRING ? e->u.string.ptr
+							     : "the relay reported a failure");
+		}
+		free_call(l, c);
+	}
+	free(id_json);
+	json_free(root);
+	return 0;
+}
+
+static int on_relay_oversize(size_t max, void *ctx)
+{
+	(void)ctx;
+	log_warn("relay: a message longer than %zu bytes was dropped", max);
+	return 0;
+}
+
+static void relay_closed(struct loop *l)
+{
+	size_t i;
+
+	unwatch_close(l, &l->relay_fd);
+	for (i = 0; i < l->cfg->policy.limits.max_in_flight; i++) {
+		struct call *c = l->slots[i];
+
+		if (c && !c->tool) {
+			complete(l, c, NULL, "the tool relay closed its connection");
+			free_call(l, c);
+		}
+	}
+}
+
+void calls_relay_event(struct loop *l, uint32_t events)
+{
+	char buf[65536];
+
+	if (events & EPOLLOUT)
+		relay_writable(l);
+	while (l->relay_fd >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+		ssize_t n = read(l->relay_fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			relay_closed(l);
+			return;
+		}
+		if (frame_reader_feed(&l->rfr, buf, (size_t)n, on_relay_line, on_relay_oversize, l) ==
+		    -ENOMEM)
+			die("relay", ENOMEM, NULL);
+	}
+}
+
+/* ---- life cycle ------------------------------------------------------------ */
+
+void calls_init(struct loop *l)
+{
+	l->slots = xcalloc(l->cfg->policy.limits.max_in_flight, sizeof(*l->slots));
+	frame_reader_init(&l->rfr, l->cfg->policy.limits.max_message_bytes);
+	l->relay_fd = -1;
+	if (l->cfg->relay_fd >= 0) {
+		l->relay_fd = l->cfg->relay_fd;
+		set_nonblock(l->relay_fd);
+		watch(l, l->relay_fd, EPOLLIN, T_RELAY);
+	}
+}
+
+void calls_finish(struct loop *l)
+{
+	size_t i;
+
+	for (i = 0; l->slots && i < l->cfg->policy.limits.max_in_flight; i++) {
+		struct call *c = l->slots[i];
+
+		if (!c)
+			continue;
+		if (c->tool && c->pid > 0) {
+			(void)kill(-c->pid, SIGKILL);
+			while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+		{
+			struct call_record *r = &l->o->calls[c->rec];
+
+			r->duration_ms = (now_ns() - c->start_ns) / 1000000;
+			r->ok = false;
+			r->error = xstrdup("the run ended before the tool answered");
+		}
+		free_call(l, c);
+	}
+	free(l->slots);
+	l->slots = NULL;
+	frame_reader_free(&l->rfr);
+	free(l->rq.buf);
+	l->rq.buf = NULL;
+	/* the relay fd is the caller's: left open for it */
+	if (l->relay_fd >= 0)
+		(void)epoll_ctl(l->ep, EPOLL_CTL_DEL, l->relay_fd, NULL);
+}
