@@ -512,9 +512,9 @@ void tool_signature(const struct tool *t, char *buf, size_t len)
 	size_t used, i;
 	int pass;
 
-	(void)snprintf(buf, len, "%s(", t->name);
+	/* how the program calls it: call_tool("get_orders", user_id=<int>, [limit=<int>]) */
+	(void)snprintf(buf, len, "call_tool(\"%s\"", t->name);
 	used = strlen(buf);
-	/* required parameters first, as Python requires */
 	for (pass = 0; pass < 2 && props && props->type == JSON_OBJECT; pass++) {
 		for (i = 0; i < props->u.object.len && used + 1 < len; i++) {
 			const char *k = props->u.object.keys[i];
@@ -523,8 +523,8 @@ void tool_signature(const struct tool *t, char *buf, size_t len)
 
 			if (req != (pass == 0))
 				continue;
-			n = snprintf(buf + used, len - used, "%s%s: %s%s", used > strlen(t->name) + 1 ? ", " : "",
-				     k, py_type(props->u.object.values[i]), req ? "" : " = None");
+			n = snprintf(buf + used, len - used, req ? ", %s=<%s>" : ", [%s=<%s>]", k,
+				     py_type(props->u.object.values[i]));
 			if (n < 0)
 				return;
 			used += (size_t)n;

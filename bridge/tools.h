@@ -53,7 +53,7 @@ void toolset_free(struct toolset *ts);
 int schema_check(const struct json_node *schema, const struct json_node *value, const char *path,
 		 char *err, size_t errlen);
 
-/* The Python signature of a tool, e.g. "get_orders(user_id: int, limit: int = ...)". */
+/* How a program calls the tool: call_tool("get_orders", user_id=<int>, [limit=<int>]). */
 void tool_signature(const struct tool *t, char *buf, size_t len);
 
 #endif
