@@ -2,10 +2,12 @@
 """A relay peer for tests and benchmarks: runs actjail with --relay-fd and
 serves its tool calls from this process.
 
-usage: relay-peer.py ACTJAIL [ACTJAIL ARGS...]   (the program comes on stdin)
+usage: relay-peer.py ACTJAIL run|exec [ARGS...]   (the program comes on stdin)
 
 Tools served: echo (returns its args), add (a+b), fail (always an error),
-slow (answers after `seconds`), and anything else is reported unknown.
+slow (answers after `seconds`), barrier (answers only once `n` barrier calls
+are waiting at the same time: proof that calls are in flight together), and
+anything else is reported unknown.
 Prints actjail's stdout to stdout and exits with its status.
 """
 import json
@@ -18,11 +20,12 @@ import time
 
 ours, theirs = socket.socketpair()
 fd = theirs.fileno()
-cmd = [sys.argv[1]] + sys.argv[2:] + ["--relay-fd", str(fd)]
+cmd = sys.argv[1:3] + ["--relay-fd", str(fd)] + sys.argv[3:]
 proc = subprocess.Popen(cmd, pass_fds=[fd])
 theirs.close()
 
 lock = threading.Lock()
+waiting = []
 
 
 def send(msg):
@@ -49,6 +52,12 @@ def serve():
             send({"op": "result", "id": mid, "ok": True, "value": args["a"] + args["b"]})
         elif tool == "fail":
             send({"op": "result", "id": mid, "ok": False, "error": "relay says no"})
+        elif tool == "barrier":
+            waiting.append(mid)
+            if len(waiting) >= int(args.get("n", 2)):
+                for w in waiting:
+                    send({"op": "result", "id": w, "ok": True, "value": len(waiting)})
+                waiting.clear()
         elif tool == "slow":
             threading.Thread(target=delayed, daemon=True,
                              args=({"op": "result", "id": mid, "ok": True, "value": "late"},

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# The tool bridge: call_tool/list_tools/ToolError inside, command tools and
+# the relay outside, limits, records, and calls that outlive the run.
+source "$(dirname "$0")/lib.sh"
+
+RELAY="$PY $TOP/tests/tools/relay-peer.py"
+
+# A command tool that echoes its arguments, and a few that misbehave.
+cat >"$T/echo.sh" <<'SH'
+#!/bin/sh
+exec cat
+SH
+cat >"$T/badjson.sh" <<'SH'
+#!/bin/sh
+echo '{"half":'
+SH
+chmod +x "$T/echo.sh" "$T/badjson.sh"
+
+# --- round trips of every JSON type, through a command tool and the relay
+cat >"$T/types.py" <<'PY'
+import json
+vals = {"s": "h\u00e9llo \u2603 \U0001F600", "i": -7, "big": 2**100, "f": 1.5, "t": True,
+        "f0": False, "n": None, "l": [1, [2, {"x": "y"}]], "d": {"a": {"b": []}},
+        "esc": "quote\" back\\ nl\n tab\t nul\u0000"}
+got = call_tool("echo", **vals)
+print(json.dumps(got == vals))
+PY
+jrun --tool "echo=$T/echo.sh" <"$T/types.py"
+is "$(field 'r["stdout"].strip()')" "true" "command tool: every JSON type round-trips (big ints, unicode, escapes)"
+is "$(field 'r["tool_calls"][0]["ok"]')" "true" "the call is recorded as ok"
+
+$RELAY "$ACTJAIL" run --json - <"$T/types.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field 'r["stdout"].strip()')" "true" "relay: every JSON type round-trips"
+
+# --- failures become ToolError with the host's message
+cat >"$T/errors.py" <<'PY'
+def err(name, **kw):
+    try:
+        call_tool(name, **kw)
+        return "no error"
+    except ToolError as e:
+        return str(e)
+print(err("exit3"))
+print(err("badjson"))
+print(err("slow"))
+print(err("typed", n="seven"))
+print(err("typed"))
+print(err("nope"))
+from actjail import ToolError as T2
+print(T2 is ToolError)
+PY
+cat >"$T/manifest.json" <<JSON
+{"tools": [
+  {"name": "slow", "command": ["/bin/sleep", "30"], "timeout": 0.3},
+  {"name": "typed", "description": "takes an integer",
+   "parameters": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
+   "command": ["$T/echo.sh"]}
+]}
+JSON
+jrun --tool "exit3=echo oops-on-stderr >&2; exit 3" --tool "badjson=$T/badjson.sh" \
+	--tools "$T/manifest.json" <"$T/errors.py"
+out=$(field 'r["stdout"]')
+like "$out" 'tool exit3 failed \(exit status 3\): oops-on-stderr' "non-zero exit: ToolError with status and stderr excerpt"
+like "$out" 'tool badjson printed no valid JSON' "bad JSON: ToolError"
+like "$out" 'tool slow timed out after 0.3 s' "timeout: ToolError"
+like "$out" 'invalid arguments for typed: args.n: expected integer, got string' "schema violation refused before the tool runs"
+like "$out" 'missing required argument "n"' "missing required argument"
+like "$out" 'unknown tool "nope"; available tools: exit3, badjson, slow, typed' "unknown tool lists the available ones"
+like "$out" 'True' "ToolError is importable from actjail and is the builtin"
+is "$(field 'r["status"]')" "ok" "the run itself is fine"
+is "$(field 'len(r["tool_calls"])')" "6" "every call is recorded"
+is "$(field '[c["ok"] for c in r["tool_calls"]].count(False)')" "6" "all six recorded as failed"
+
+# --- list_tools
+echo 'import json; print(json.dumps(list_tools()))' >"$T/list.py"
+jrun --tools "$T/manifest.json" <"$T/list.py"
+is "$(out '[t["name"] for t in o]')" '["slow", "typed"]' "list_tools names the tools"
+is "$(out 'o[1]["parameters"]["required"]')" '["n"]' "list_tools gives the parameter schema"
+
+# --- 10,000 calls in one run, and concurrency through gather (relay)
+cat >"$T/many.py" <<'PY'
+s = 0
+for i in range(10000):
+    s += call_tool("add", a=i, b=1)
+print(s)
+PY
+$RELAY "$ACTJAIL" run --json - <"$T/many.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field 'r["stdout"].strip()')" "$((10000 * 10001 / 2))" "10,000 calls in one run"
+is "$(field 'r["bridge"]["calls"]')" "10000" "the bridge counted them"
+
+cat >"$T/gather.py" <<'PY'
+import asyncio
+r = await asyncio.gather(*(call_tool("barrier", n=5) for _ in range(5)))
+print(r)
+PY
+$RELAY "$ACTJAIL" run --json --timeout 10 - <"$T/gather.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field 'r["stdout"].strip()')" "[5, 5, 5, 5, 5]" "gather keeps 5 calls in flight at once (a barrier answers only then)"
+
+# --- limits
+cat >"$T/limit.py" <<'PY'
+out = []
+for i in range(5):
+    try:
+        call_tool("echo", i=i)
+        out.append("ok")
+    except ToolError as e:
+        out.append(str(e))
+print(out)
+PY
+jrun --tool "echo=$T/echo.sh" --max-calls 3 <"$T/limit.py"
+like "$(field 'r["stdout"]')" "'ok', 'ok', 'ok', 'tool call limit reached \\(3 calls per run\\)'" "max-calls: ToolError past the limit"
+is "$(field 'r["bridge"]["limit_hit"]')" "max_calls" "max-calls: noted in the result"
+
+cat >"$T/inflight.py" <<'PY'
+import asyncio
+r = await asyncio.gather(*(call_tool("slow", seconds=0.2) for _ in range(5)), return_exceptions=True)
+print(sorted(str(x) for x in r))
+PY
+$RELAY "$ACTJAIL" run --json --max-in-flight 2 - <"$T/inflight.py" >"$T/result.json" 2>"$T/stderr"
+like "$(field 'r["stdout"]')" "too many tool calls in flight \\(at most 2\\)" "max-in-flight: the extra calls fail clearly"
+is "$(field 'r["stdout"].count("late")')" "2" "max-in-flight: two calls went through"
+
+cat >"$T/bytes.py" <<'PY'
+try:
+    for i in range(100):
+        call_tool("echo", blob="x" * 1000)
+    print("no limit")
+except ToolError as e:
+    print(e)
+PY
+jrun --tool "echo=$T/echo.sh" --max-bridge-bytes 5000 <"$T/bytes.py"
+like "$(field 'r["stdout"]')" "bridge byte limit reached" "max-bridge-bytes: ToolError"
+is "$(field 'r["bridge"]["limit_hit"]')" "max_bridge_bytes" "max-bridge-bytes: noted"
+
+# --- transcript
+echo 'call_tool("echo", q=[1, "two"])' >"$T/tr.py"
+jrun --tool "echo=$T/echo.sh" --transcript <"$T/tr.py"
+is "$(field 'r["tool_calls"][0]["args"]')" '{"q": [1, "two"]}' "--transcript records the arguments"
+is "$(field 'r["tool_calls"][0]["value"]')" '{"q": [1, "two"]}' "--transcript records the result"
+jrun --tool "echo=$T/echo.sh" <"$T/tr.py"
+is "$(field '"args" in r["tool_calls"][0]')" "false" "without --transcript no arguments are kept"
+
+# --- a tool that outlives the run's deadline is killed with it
+cat >"$T/hang.py" <<'PY'
+call_tool("hang")
+PY
+jrun --timeout 1 --tool "hang=exec sleep 987.71" <"$T/hang.py"
+is "$(field 'r["status"]')" "timeout" "a hung tool: the run times out"
+is "$(field 'r["tool_calls"][0]["error"]')" "the run ended before the tool answered" "the hung call is recorded"
+check "the hung tool process is gone" wait_gone 'sleep 987.71'
+
+# --- garbage on the bridge, then a proper call still works
+cat >"$T/garbage.py" <<'PY'
+import os
+os.write(3, b"not json\n{\"op\":\"call\"}\n[1,2]\n{\"op\":\"call\",\"id\":{},\"tool\":\"x\"}\n")
+print(call_tool("echo", ok=1))
+PY
+jrun --tool "echo=$T/echo.sh" <"$T/garbage.py"
+is "$(field 'r["stdout"].strip()')" "{'ok': 1}" "after garbage on the bridge a call still works"
+is "$(field 'r["bridge"]["bad_messages"]')" "4" "the garbage lines are counted"
+
+# --- the relay closing fails calls cleanly
+cat >"$T/closing-peer.py" <<'PY'
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.Popen(sys.argv[1:3] + ["--relay-fd", str(b.fileno())] + sys.argv[3:], pass_fds=[b.fileno()])
+b.close()
+a.recv(65536)
+a.close()
+sys.exit(p.wait())
+PY
+echo 'try:
+    call_tool("anything")
+except ToolError as e:
+    print(e)' | "$PY" "$T/closing-peer.py" "$ACTJAIL" run --json - >"$T/result.json" 2>"$T/stderr"
+like "$(field 'r["stdout"]')" "the tool relay closed its connection" "relay gone: ToolError"
+
+# --- tools describe
+desc=$("$ACTJAIL" tools describe --tools "$TOP/examples/codeact/tools.json")
+like "$desc" 'call_tool\("get_orders", user_id=<int>\)' "describe: a signature from the schema"
+like "$desc" '/output' "describe: says where to write artifacts"
+like "$desc" 'await call_tool' "describe: explains async calls"
+"$ACTJAIL" tools describe --json --tools "$TOP/examples/codeact/tools.json" >"$T/result.json"
+is "$(field '[t["name"] for t in r["tools"]]')" '["get_users", "get_orders"]' "describe --json lists the tools"
+
+# --- the demo
+mkdir "$T/out"
+"$ACTJAIL" run --json --tools "$TOP/examples/codeact/tools.json" --output "$T/out" \
+	"$TOP/examples/codeact/totals.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field 'r["status"]')" "ok" "the CodeAct demo runs"
+is "$(head -2 "$T/out/totals.csv" | tail -1 | tr -d '\r')" "Ada Lovelace,2,1265.0" "the demo wrote totals.csv"
+is "$(field 'len(r["tool_calls"])')" "5" "the demo made 5 tool calls"
+
+done_testing
