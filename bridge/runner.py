@@ -181,9 +181,23 @@ def list_tools():
     return _get_bridge().call("list_tools", None, None)
 
 
+class _Quitter:
+    # exit() and quit() come from the site module, which -S skips.
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "Use %s() to exit" % self.name
+
+    def __call__(self, code=None):
+        raise SystemExit(code)
+
+
 def _install_builtins():
     import builtins
 
+    builtins.exit = _Quitter("exit")
+    builtins.quit = _Quitter("quit")
     mod = type(sys)("actjail")
     for obj in (call_tool, list_tools, ToolError):
         setattr(builtins, obj.__name__, obj)

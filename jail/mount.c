@@ -78,6 +78,8 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 		}
 	}
 	add_source(src, "/etc/ld.so.cache", "/etc/ld.so.cache", RO_ATTR, false);
+	/* Debian's alternatives: links that libraries such as libblas.so.3 resolve through */
+	add_source(src, "/etc/alternatives", "/etc/alternatives", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
 	add_source(src, "/etc/ssl/certs", "/etc/ssl/certs", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
 	add_source(src, "/etc/ssl/openssl.cnf", "/etc/ssl/openssl.cnf", RO_ATTR, false);
 	for (i = 0; i < ARRAY_SIZE(devices); i++) {
