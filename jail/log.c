@@ -76,12 +76,14 @@ void log_error(const char *fmt, ...)
 
 void usage_error(const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(fmt, ap);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	(void)fprintf(stderr, "Try 'actjail --help' for more information.\n");
+	/* one line, so a caller can show it as is */
+	(void)fprintf(stderr, "actjail: %s (see actjail --help)\n", buf);
 	/* A failure path: flush, but skip atexit handlers (nothing to tear down). */
 	(void)fflush(NULL);
 	_exit(EXIT_USAGE);

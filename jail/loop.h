@@ -59,6 +59,7 @@ struct loop {
 	bool exited, ready, got_end, timed_out, stop_signal;
 	bool raw_tty;
 	struct termios saved_tty;
+	uint64_t cpu_snapshot_ms; /* CPU of the jail read just before a kill */
 	/* tool calls */
 	struct call **slots;     /* max_in_flight entries */
 	size_t in_flight;

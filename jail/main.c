@@ -139,7 +139,8 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 {
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	opterr = 0; /* our own messages, in our own format */
+	while ((c = getopt_long(argc, argv, "+:", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			cfg->json = true;
@@ -243,8 +244,10 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 		case OPT_VERSION:
 			printf("actjail %s\n", ACTJAIL_VERSION);
 			exit(0);
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			usage_error("unknown option");
+			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <linux/filter.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -277,8 +278,19 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 		memset(strings_start, 0, strings_len);
 	/* 3. Host objects are opened with the caller's credentials... */
 	mount_open_sources_or_die(cfg, pty_path[0] ? pty_path : NULL, &src);
-	/* 4. ...then the sandbox user, which new files in the jail belong to. */
+	/* 4. ...then the sandbox user, which new files in the jail belong to.
+	 *    A uid/gid change clears the parent-death signal (PR_SET_PDEATHSIG in
+	 *    prctl(2)): arm it again, then make sure the launcher did not die in
+	 *    between (its end of the status socket would have hung up). */
 	userns_setup_child_or_die();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die("set parent-death signal", errno, NULL);
+	{
+		struct pollfd pfd = { .fd = fds->status, .events = POLLIN };
+
+		if (poll(&pfd, 1, 0) < 0 || (pfd.revents & (POLLHUP | POLLERR)))
+			_exit(EXIT_SETUP);
+	}
 	/* 5. Private mounts, tmpfs root, binds, /proc, /dev, pivot_root. */
 	out_fd = mount_setup_child_or_die(cfg, &src);
 	send_fd_or_die(fds->status, out_fd);
