@@ -27,7 +27,10 @@ void frame_reader_free(struct frame_reader *r);
 
 /*
  * Feed n bytes. on_line is called for each complete line (without the
- * newline; a trailing '\r' is kept); on_oversize once per oversized line.
+ * newline; a trailing '\r' is kept; line[len] is '\0' and line points into
+ * the reader, valid until the next feed); on_oversize once per oversized
+ * line, as soon as it is known to be too long. The buffer never exceeds
+ * max_message + 1 bytes.
  * A callback returning non-zero stops the feed and that value is returned.
  * Returns 0, a callback's value, or -ENOMEM.
  */

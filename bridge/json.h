@@ -54,12 +54,23 @@ struct json_error {
 
 /*
  * Parse exactly one JSON value from buf[0..len) (surrounding white space
- * allowed, trailing garbage is an error). max_depth bounds nesting.
+ * allowed, trailing garbage is an error). max_depth bounds nesting (values
+ * above 1024 count as 1024: json_free() recurses). Strings must be strict
+ * UTF-8 and \u escapes must pair surrogates; duplicate keys are refused.
  * Returns 0 and a tree in *out (free with json_free), -EINVAL with *err
- * filled for bad input, or -ENOMEM.
+ * filled for bad input, or -ENOMEM. Column numbers count characters.
  */
 int json_parse(const char *buf, size_t len, unsigned max_depth,
 	       struct json_node **out, struct json_error *err);
+
+/*
+ * json_parse() that also refuses input with more than max_nodes values. A
+ * tree costs roughly 100 bytes per value and a value can take 2 bytes of
+ * input ("0,"), so untrusted input of n bytes should be parsed with a bound
+ * that keeps 100 * max_nodes affordable, not with json_parse().
+ */
+int json_parse_limited(const char *buf, size_t len, unsigned max_depth, size_t max_nodes,
+		       struct json_node **out, struct json_error *err);
 
 void json_free(struct json_node *node);
 
@@ -69,7 +80,7 @@ const struct json_node *json_get(const struct json_node *obj, const char *key);
 /* Integer value of a number node that is an integer in range; 0 or -EINVAL/-ERANGE. */
 int json_get_i64(const struct json_node *n, int64_t *out);
 int json_get_u64(const struct json_node *n, uint64_t *out);
-/* Any number node as a double; 0 or -EINVAL. */
+/* Any number node as a double; 0, -EINVAL, or -ERANGE when it overflows a double. */
 int json_get_double(const struct json_node *n, double *out);
 
 const char *json_type_name(enum json_type t);
