@@ -233,7 +233,7 @@ int message_parse(const char *line, size_t len, struct json_node **root, const c
 	int r;
 
 	*root = NULL;
-	r = json_parse(line, len, MESSAGE_MAX_DEPTH, &n, &e);
+	r = json_parse_limited(line, len, MESSAGE_MAX_DEPTH, MESSAGE_MAX_VALUES, &n, &e);
 	if (r == -ENOMEM) {
 		(void)snprintf(why, whylen, "out of memory");
 		return r;

@@ -15,6 +15,9 @@
 
 /* Deepest nesting accepted in a message from the jail. */
 #define MESSAGE_MAX_DEPTH 64
+/* Most values in one message from the jail: the tree costs ~100 bytes a
+ * value, so this bounds one message's memory at ~25 MiB whatever its text. */
+#define MESSAGE_MAX_VALUES 262144
 
 /* launcher -> runner: {"op":"exec","filename":...,"code":...} */
 char *message_exec(const char *code, size_t code_len, const char *filename, size_t *len);

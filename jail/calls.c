@@ -176,7 +176,8 @@ static void tool_ended(struct loop *l, struct call *c)
 	} else if (c->out.total > t->max_output) {
 		(void)snprintf(why, sizeof(why), "tool %s printed more than %llu bytes", t->name,
 			       (unsigned long long)t->max_output);
-	} else if (json_parse(c->out.data ? c->out.data : "", c->out.len, 256, &v, &je) < 0) {
+	} else if (json_parse_limited(c->out.data ? c->out.data : "", c->out.len, 256,
+				      16 * MESSAGE_MAX_VALUES, &v, &je) < 0) {
 		(void)snprintf(why, sizeof(why), "tool %s printed no valid JSON (%s)%s%s", t->name,
 			       je.message, *tail ? ": " : "", tail);
 	} else {

@@ -167,8 +167,8 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 					    optarg);
 			break;
 		case OPT_PIDS:
-			if (parse_u64(optarg, 1, 65536, &ov->pids) < 0)
-				usage_error("--pids: '%s' is not a whole number between 1 and 65536",
+			if (parse_u64(optarg, 1, 32768, &ov->pids) < 0)
+				usage_error("--pids: '%s' is not a whole number between 1 and 32768",
 					    optarg);
 			break;
 		case OPT_INPUT:
@@ -342,12 +342,6 @@ static void apply_overrides(struct config *cfg, const struct overrides *ov)
 {
 	struct limits *l = &cfg->policy.limits;
 
-	if (!l->max_calls)
-		l->max_calls = 100000;
-	if (!l->max_in_flight)
-		l->max_in_flight = 64;
-	if (!l->max_bridge_bytes)
-		l->max_bridge_bytes = 1ull << 30;
 
 	if (ov->timeout_ms)
 		l->timeout_ms = ov->timeout_ms;

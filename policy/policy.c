@@ -254,6 +254,9 @@ static const struct limit_spec limit_specs[] = {
 	LIM("capture_file_mib", capture_file_bytes, LIMIT_MIB, 1, 1048576, 10),
 	LIM("capture_total_mib", capture_total_bytes, LIMIT_MIB, 1, 1048576, 64),
 	LIM("max_message_bytes", max_message_bytes, LIMIT_COUNT, 1024, 1073741824, 16777216),
+	LIM("max_calls", max_calls, LIMIT_COUNT, 1, 100000000, 100000),
+	LIM("max_in_flight", max_in_flight, LIMIT_COUNT, 1, 4096, 64),
+	LIM("max_bridge_bytes", max_bridge_bytes, LIMIT_COUNT, 1024, 1099511627776, 1073741824),
     /* clang-format on */
 };
 #undef LIM
