@@ -153,3 +153,120 @@ wait_gone() {
 	done
 	return 1
 }
+
+# ---- added for 10-cli, 20-run, 35-timeout, 36-capture, 38-exec, 39-bridge ----
+
+# wait_seen PATTERN: true once a process matches (pgrep -f), within ~5 s
+wait_seen() {
+	local i
+	for i in $(seq 1 100); do
+		pgrep -f -- "$1" >/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# kill_marker PATTERN: SIGKILL, by pid, whatever a failed test left behind
+# that matches PATTERN (a unique marker), and its parent when that is a
+# jail's init (an actjail process with an empty command line).
+kill_marker() {
+	local p pp
+	for p in $(pgrep -f -- "$1"); do
+		pp=$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')
+		if [ -n "$pp" ] && [ "$pp" != 1 ] && [ -z "$(tr -d '\0' <"/proc/$pp/cmdline" 2>/dev/null)" ]; then
+			kill -9 "$pp" 2>/dev/null
+		fi
+		kill -9 "$p" 2>/dev/null
+	done
+	return 0
+}
+
+# mem_run OUT CMD...: run CMD (stdio inherited) and write "HWM MAXRSS" to OUT:
+# HWM is CMD's own peak resident set in KiB (VmHWM, sampled every 10 ms while
+# it runs), MAXRSS the largest resident set of CMD or any descendant it reaped
+# (getrusage(RUSAGE_CHILDREN)). /usr/bin/time may be missing; python is not.
+# Returns CMD's exit status.
+mem_run() {
+	"$PY" -c '
+import resource, subprocess, sys, time
+p = subprocess.Popen(sys.argv[2:])
+hwm = 0
+while p.poll() is None:
+    try:
+        with open("/proc/%d/status" % p.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    hwm = max(hwm, int(line.split()[1]))
+    except (OSError, ValueError):
+        pass
+    time.sleep(0.01)
+with open(sys.argv[1], "w") as f:
+    f.write("%d %d\n" % (hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)' "$@"
+}
+
+# make_policy FILE [KEY=JSON]...: write FILE, the default policy
+# (policy/default.json) named "test" with limits.KEY set to the JSON value.
+# Fails when the default policy file is not there.
+make_policy() {
+	[ -r "$TOP/policy/default.json" ] || return 1
+	"$PY" -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["name"] = "test"
+for kv in sys.argv[3:]:
+    k, v = kv.split("=", 1)
+    p["limits"][k] = json.loads(v)
+json.dump(p, open(sys.argv[2], "w"), indent=1)' "$TOP/policy/default.json" "$@"
+}
+
+# pty_run EXPECT INPUT CMD...: run CMD in a new session whose controlling
+# terminal is a fresh pseudo-terminal, write INPUT to it once CMD's output
+# contains EXPECT (at once when EXPECT is empty), and print all CMD wrote.
+# Leaves in $T/pty.info "RDEV LFLAG_BEFORE LFLAG_AFTER": the device number of
+# the terminal CMD got and its local modes before and after CMD ran.
+# Gives up after 20 s (status 124); otherwise returns CMD's exit status.
+pty_run() {
+	"$PY" -c '
+import fcntl, os, select, subprocess, sys, termios, time
+info, expect, feed, cmd = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4:]
+master, slave = os.openpty()
+before = termios.tcgetattr(slave)[3]
+def setup():
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                     preexec_fn=setup)
+out, fed, deadline, status = b"", not feed, time.time() + 20, 124
+while time.time() < deadline:
+    if not fed and expect in out:
+        os.write(master, feed)
+        fed = True
+    r, _, _ = select.select([master], [], [], 0.1)
+    if r:
+        try:
+            b = os.read(master, 65536)
+        except OSError:
+            b = b""
+        out += b
+        if b:
+            continue
+    if p.poll() is not None:
+        while select.select([master], [], [], 0.1)[0]:
+            try:
+                b = os.read(master, 65536)
+            except OSError:
+                break
+            if not b:
+                break
+            out += b
+        status = p.returncode if p.returncode >= 0 else 128 - p.returncode
+        break
+else:
+    p.kill()
+    p.wait()
+after = termios.tcgetattr(slave)[3]
+with open(info, "w") as f:
+    f.write("%d %d %d\n" % (os.fstat(slave).st_rdev, before, after))
+sys.stdout.buffer.write(out)
+sys.exit(status)' "$T/pty.info" "$@"
+}
