@@ -19,7 +19,7 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "actjail: MESSAGE" and a pointer to --help; exit 2. */
-_Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /*
  * A setup step failed: "actjail: STEP: strerror(err)[: DETAIL]". In the
@@ -29,7 +29,7 @@ _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1
  * err may be 0 when there is no errno; fmt may be NULL.
  */
 _Noreturn void die(const char *step, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4), noreturn));
 
 void log_set_cleanup(void (*fn)(void));
 /* Called by die() in the launcher after the cleanup hook, before exiting:

@@ -515,8 +515,11 @@ static int resolve_syscall(struct pctx *c, const struct json_node *n, const char
 static int new_rule(struct pctx *c, const struct json_node *at, const char *path,
 		    struct policy_seccomp *s, size_t *cap, struct policy_rule **out)
 {
-	if (s->nrules >= POLICY_MAX_RULES)
-		return fail(c, at, path, "more than %d rules", POLICY_MAX_RULES);
+	*out = NULL;
+	if (s->nrules >= POLICY_MAX_RULES) {
+		(void)fail(c, at, path, "more than %d rules", POLICY_MAX_RULES);
+		return -EINVAL;
+	}
 	if (s->nrules == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 64;
 		struct policy_rule *n = realloc(s->rules, ncap * sizeof(*n));
