@@ -661,7 +661,11 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 
 		if (cfg->mode == MODE_EXEC && !l.in_pollable && !l.in_eof && !l.inlen)
 			in_readable(&l);
-		n = epoll_wait(l.ep, evs, 16, spin_until > now_ns() ? 0 : -1);
+		/* A regular file on stdin cannot be polled: while it has more to
+		 * give and the program's pipe took everything so far, keep going. */
+		bool more_stdin = cfg->mode == MODE_EXEC && !l.in_pollable && !l.in_eof && !l.inlen;
+
+		n = epoll_wait(l.ep, evs, 16, more_stdin || spin_until > now_ns() ? 0 : -1);
 		if (n == 0)
 			continue;
 		if (n < 0) {
