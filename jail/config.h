@@ -16,6 +16,7 @@
 #define JAIL_GID      1000u
 #define JAIL_HOSTNAME "sandbox"
 #define JAIL_PYTHON   "/usr/bin/python3"
+#define JAIL_RUNNER_DIR "/run/actjail" /* runner.py and runner.pyc, read-only */
 
 enum run_mode { MODE_RUN, MODE_EXEC };
 
@@ -43,6 +44,8 @@ struct config {
 /* Embedded at build time (jail/embed.S). */
 extern const char actjail_runner_py[];
 extern const unsigned int actjail_runner_py_len;
+extern const char actjail_runner_pyc[];
+extern const unsigned int actjail_runner_pyc_len;
 extern const char actjail_default_policy[];
 extern const unsigned int actjail_default_policy_len;
 

@@ -58,6 +58,23 @@ static const char usage_text[] =
 	"built; 126 cannot execute; 127 not found; 128+N killed by signal N; 2 usage.\n"
 	"Options on the command line override the policy file. See actjail(1).\n";
 
+/* python3 -c of run: load the runner's bytecode (built with this python3;
+ * its magic number says so), or compile its source when python3 changed. */
+static const char runner_bootstrap[] =
+	"import sys\n"
+	"d = '" JAIL_RUNNER_DIR "/'\n"
+	"try:\n"
+	"    with open(d + 'runner.pyc', 'rb') as f:\n"
+	"        b = f.read()\n"
+	"except OSError:\n"
+	"    b = b''\n"
+	"if b[:4] == sys.modules['_frozen_importlib_external'].MAGIC_NUMBER:\n"
+	"    import marshal\n"
+	"    exec(marshal.loads(b[16:]))\n"
+	"else:\n"
+	"    with open(d + 'runner.py') as f:\n"
+	"        exec(compile(f.read(), '<actjail-runner>', 'exec'))\n";
+
 enum opt {
 	OPT_JSON = 256,
 	OPT_TIMEOUT,
@@ -577,7 +594,7 @@ static void config_free(struct config *cfg, struct overrides *ov)
 	free((char *)cfg->input_dir);
 	free((char *)cfg->output_dir);
 	free((char *)cfg->policy_path);
-	free_strv(cfg->argv, actjail_runner_py);
+	free_strv(cfg->argv, runner_bootstrap);
 	free_strv(cfg->envp, NULL);
 	toolset_free(&cfg->tools);
 	for (size_t i = 0; i < ov->nenv; i++)
@@ -655,7 +672,7 @@ int main(int argc, char **argv, char **envp)
 		cfg.argv[1] = xstrdup("-I");
 		cfg.argv[2] = xstrdup("-S");
 		cfg.argv[3] = xstrdup("-c");
-		cfg.argv[4] = (char *)actjail_runner_py;
+		cfg.argv[4] = (char *)runner_bootstrap;
 	}
 	build_env(&cfg, &ov);
 	cfg.as_root = geteuid() == 0;

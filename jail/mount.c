@@ -178,6 +178,24 @@ static void write_etc_or_die(void)
 	}
 }
 
+/* run: the runner's source and bytecode, for the bootstrap in main.c */
+static void write_runner_or_die(void)
+{
+	_cleanup_close_ int dir = -1;
+	int r;
+
+	mkdir_or_die(NEWROOT "/run", 0755);
+	mkdir_or_die(NEWROOT JAIL_RUNNER_DIR, 0755);
+	dir = open(NEWROOT JAIL_RUNNER_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		die("write the runner", errno, NULL);
+	r = write_blob_at(dir, "runner.py", actjail_runner_py, actjail_runner_py_len, 0444);
+	if (r == 0)
+		r = write_blob_at(dir, "runner.pyc", actjail_runner_pyc, actjail_runner_pyc_len, 0444);
+	if (r < 0)
+		die("write the runner", -r, NULL);
+}
+
 int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src)
 {
 	const struct limits *l = &cfg->policy.limits;
@@ -190,7 +208,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die("make mounts private", errno, NULL);
 
-	tmpfs_or_die(NEWROOT, MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=0755");
+	tmpfs_or_die(NEWROOT, MS_NOSUID | MS_NODEV, "size=2m,nr_inodes=4096,mode=0755");
 	for (i = 0; i < src->nlinks; i++) {
 		(void)snprintf(path, sizeof(path), NEWROOT "/%s", src->links[i][0]);
 		if (symlink(src->links[i][1], path) < 0)
@@ -203,6 +221,8 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	mkdir_or_die(NEWROOT "/tmp", 01777);
 	mkdir_or_die(NEWROOT "/output", 0755);
 	write_etc_or_die();
+	if (cfg->mode == MODE_RUN)
+		write_runner_or_die();
 
 	/* /dev: a small tmpfs holding binds of the harmless devices only */
 	tmpfs_or_die(NEWROOT "/dev", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755");

@@ -159,17 +159,22 @@ int read_all_fd(int fd, size_t max, char **buf, size_t *len)
 	return 0;
 }
 
-int write_file_at(int dirfd, const char *name, const char *content, mode_t mode)
+int write_blob_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode)
 {
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	int r;
 
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, content, strlen(content));
+	r = write_all(fd, data, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	return r;
+}
+
+int write_file_at(int dirfd, const char *name, const char *content, mode_t mode)
+{
+	return write_blob_at(dirfd, name, content, strlen(content), mode);
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */

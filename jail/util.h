@@ -65,6 +65,8 @@ int write_all(int fd, const void *buf, size_t len);
 int read_all_fd(int fd, size_t max, char **buf, size_t *len);
 /* Create dir/name with content (O_EXCL, O_NOFOLLOW), mode. 0 or -errno. */
 int write_file_at(int dirfd, const char *name, const char *content, mode_t mode);
+/* The same for len bytes of data (which may hold NULs). */
+int write_blob_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
 
 bool utf8_valid(const char *s, size_t len);
 /* Copy s with every byte that does not start a valid UTF-8 sequence replaced
