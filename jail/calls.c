@@ -75,6 +75,7 @@ static void refuse(struct loop *l, const char *id_json, const char *tool, const 
 
 	r->ok = false;
 	r->error = xstrdup(why);
+	log_verbose("tool call %s %s refused: %s", id_json, r->tool, why);
 	reply(l, id_json, NULL, why);
 }
 
@@ -94,6 +95,9 @@ static void complete(struct loop *l, struct call *c, const char *value_json, con
 	r->ok = error == NULL;
 	if (error)
 		r->error = utf8_sanitize(error, strlen(error), NULL);
+	log_verbose("tool call %s %s(%s): %s (%llu ms)", r->id_json, r->tool,
+		    c->tool ? "command" : "relay", error ? r->error : "ok",
+		    (unsigned long long)r->duration_ms);
 	if (l->cfg->transcript && value_json)
 		r->value_json = xstrdup(value_json);
 	reply(l, c->id_json, value_json, error);

@@ -721,6 +721,13 @@ int main(int argc, char **argv, char **envp)
 		r = capture_run(o.output_fd, cfg.output_dir, &cfg.policy.limits, &cap);
 		if (r < 0)
 			log_error("capture into %s: %s", cfg.output_dir, strerror(-r));
+		for (size_t i = 0; i < cap.nfiles; i++)
+			log_verbose("captured /output/%s (%llu bytes, sha256 %.16s...)%s%s",
+				    cap.files[i].path, (unsigned long long)cap.files[i].size,
+				    cap.files[i].sha256, cfg.output_dir ? " into " : "",
+				    cfg.output_dir ? cfg.output_dir : "");
+		for (size_t i = 0; i < cap.nskipped; i++)
+			log_verbose("skipped /output/%s: %s", cap.skipped[i].path, cap.skipped[i].reason);
 	}
 	v = result_verdict(&cfg, &o);
 	if (o.end == END_EXEC_ERROR)
