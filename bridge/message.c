@@ -51,15 +51,20 @@ static yajl_gen new_gen(void)
 	return g;
 }
 
-char *message_exec(const char *code, size_t code_len, const char *filename, size_t *len)
+char *message_exec(const char *code, size_t code_len, const char *filename,
+		   size_t max_message, size_t *len)
 {
 	yajl_gen g = new_gen();
+	char limit[32];
 
 	if (!g)
 		return NULL;
+	/* a string, so the runner's small decoder needs no number parser */
+	(void)snprintf(limit, sizeof(limit), "%zu", max_message);
 	if (yajl_gen_map_open(g) != yajl_gen_status_ok || gstr(g, "op") || gstr(g, "exec") ||
-	    gstr(g, "filename") || gstr(g, filename) || gstr(g, "code") ||
-	    gstrn(g, code, code_len) || yajl_gen_map_close(g) != yajl_gen_status_ok) {
+	    gstr(g, "filename") || gstr(g, filename) || gstr(g, "max_message_bytes") ||
+	    gstr(g, limit) || gstr(g, "code") || gstrn(g, code, code_len) ||
+	    yajl_gen_map_close(g) != yajl_gen_status_ok) {
 		yajl_gen_free(g);
 		return NULL;
 	}

@@ -19,8 +19,10 @@
  * value, so this bounds one message's memory at ~25 MiB whatever its text. */
 #define MESSAGE_MAX_VALUES 262144
 
-/* launcher -> runner: {"op":"exec","filename":...,"code":...} */
-char *message_exec(const char *code, size_t code_len, const char *filename, size_t *len);
+/* launcher -> runner: {"op":"exec","filename":...,"max_message_bytes":"N","code":...}
+ * (the limit as a decimal string: the runner refuses bigger calls itself). */
+char *message_exec(const char *code, size_t code_len, const char *filename,
+		   size_t max_message, size_t *len);
 
 /* launcher -> jail: {"op":"error","error":TEXT} for a line it could not use,
  * with "id":ID_JSON when the line had a usable id (ID_JSON is JSON text).

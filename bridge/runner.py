@@ -7,6 +7,7 @@
 import sys
 
 BRIDGE_FD = 3
+_limits = {"max_message_bytes": 16 << 20}
 CO_COROUTINE = 0x80
 PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000
 
@@ -37,6 +38,10 @@ class _Bridge:
 
     def send(self, msg):
         data = (self.dumps(msg) + "\n").encode("utf-8")
+        if len(data) - 1 > _limits["max_message_bytes"]:
+            # the launcher would refuse the line without knowing its id
+            raise ToolError("the call is %d bytes, more than the bridge's limit of %d"
+                            % (len(data) - 1, _limits["max_message_bytes"]))
         write = self.posix.write
         while data:
             n = write(BRIDGE_FD, data)
@@ -100,12 +105,15 @@ class _Bridge:
         raise ToolError(str(reply.get("error", "tool %s failed" % tool)))
 
     def _call_async(self, loop, key, msg, tool):
+        # sent first: a refused call raises here and leaves nothing behind,
+        # and the reply cannot be read before the future is registered (the
+        # reader runs on this loop, after we return)
+        self.send(msg)
         fut = loop.create_future()
         self.futures[key] = (fut, tool)
         if self.loop is not loop:
             loop.add_reader(BRIDGE_FD, self._readable)
             self.loop = loop
-        self.send(msg)
         return fut
 
     def _readable(self):
@@ -312,6 +320,10 @@ def main():
     _paths()
     _install_builtins()
     msg = _decode_exec(_read_line(posix))
+    try:
+        _limits["max_message_bytes"] = int(msg.get("max_message_bytes", 16 << 20))
+    except ValueError:
+        pass
     code = msg["code"]
     sys.argv = [msg.get("filename", "<code>")]
     mod = type(sys)("__main__")

@@ -232,8 +232,12 @@ static int on_oversize(size_t max, void *ctx)
 {
 	char why[96];
 
+	struct loop *l = ctx;
+
 	(void)snprintf(why, sizeof(why), "message longer than %zu bytes refused", max);
-	protocol_error(ctx, why, NULL);
+	if (!l->o->bridge.limit_hit)
+		l->o->bridge.limit_hit = "max_message_bytes";
+	protocol_error(l, why, NULL);
 	return 0;
 }
 
@@ -625,7 +629,8 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 	calls_init(&l);
 	if (cfg->mode == MODE_RUN) {
 		size_t n;
-		char *m = message_exec(cfg->code, cfg->code_len, "<code>", &n);
+		char *m = message_exec(cfg->code, cfg->code_len, "<code>",
+				       cfg->policy.limits.max_message_bytes, &n);
 
 		if (!m)
 			die("bridge", EINVAL, "cannot encode the program");

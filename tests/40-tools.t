@@ -132,6 +132,23 @@ jrun --tool "echo=$T/echo.sh" --max-bridge-bytes 5000 <"$T/bytes.py"
 like "$(field 'r["stdout"]')" "bridge byte limit reached" "max-bridge-bytes: ToolError"
 is "$(field 'r["bridge"]["limit_hit"]')" "max_bridge_bytes" "max-bridge-bytes: noted"
 
+cat >"$T/bigcall.py" <<'PY'
+try:
+    call_tool("echo", blob="x" * (2 << 20))
+except ToolError as e:
+    print("refused:", e)
+print(call_tool("echo", ok=1))
+PY
+make_policy "$T/pol1m.json" max_message_bytes=1048576
+"$ACTJAIL" run --json --policy "$T/pol1m.json" --tool "echo=$T/echo.sh" "$T/bigcall.py" >"$T/result.json" 2>"$T/stderr"
+like "$(field 'r["stdout"]')" "refused: the call is 2097[0-9]+ bytes, more than the bridge's limit of 1048576" \
+	"max_message_bytes: a bigger call is a ToolError inside"
+like "$(field 'r["stdout"]')" "\\{'ok': 1\\}" "max_message_bytes: the next call still works"
+echo 'import os; os.write(3, b"x" * 2000000 + b"\n"); print("done")' >"$T/bigline.py"
+"$ACTJAIL" run --json --policy "$T/pol1m.json" "$T/bigline.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field '(r["status"], r["bridge"]["limit_hit"], r["bridge"]["bad_messages"])')" '["ok", "max_message_bytes", 1]' \
+	"max_message_bytes: an oversized raw line is refused and noted in the result"
+
 # --- transcript
 echo 'call_tool("echo", q=[1, "two"])' >"$T/tr.py"
 jrun --tool "echo=$T/echo.sh" --transcript <"$T/tr.py"
