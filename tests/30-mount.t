@@ -288,7 +288,7 @@ def probe(p):
         return "exists"
     except OSError as e:
         return errno.errorcode[e.errno]
-for p in ("/root", "/home", "/work", "/var", "/srv", "/mnt", "/boot", "/sys", "/run", "/opt",
+for p in ("/root", "/home", "/work", "/var", "/srv", "/mnt", "/boot", "/sys", "/run/user", "/opt",
           "/etc/shadow", "/etc/sudoers", "/etc/hostname.host", "/etc/ssh", "/etc/machine-id",
           os.environ["HOSTDIR"] + "/canary.txt", os.environ["HOSTDIR"], os.environ["TOPDIR"],
           os.environ["TDIR"], "/proc/" + os.environ["HOSTPID"]):
@@ -297,6 +297,13 @@ for p in ("/root", "/home", "/work", "/var", "/srv", "/mnt", "/boot", "/sys", "/
 for p in ("/usr/bin/python3", "/etc/passwd", "/etc/hostname", "/tmp", "/output", "/input/a.txt"):
     res["ctl " + p] = probe(p)
 res["root_ls"] = sorted(os.listdir("/"))
+# /run holds the runner alone (actjail run), read-only like the rest of /
+res["run_ls"] = sorted(os.listdir("/run")) + sorted(os.listdir("/run/actjail"))
+try:
+    open("/run/actjail/evil.py", "w")
+    res["run_write"] = "ok"
+except OSError as e:
+    res["run_write"] = errno.errorcode[e.errno]
 res["dotdot"] = [os.stat("/..").st_ino == os.stat("/").st_ino,
                  os.stat("/usr/../../..").st_ino == os.stat("/").st_ino]
 os.chdir("/usr/../../..")
@@ -348,7 +355,7 @@ except OSError as e:
 print(json.dumps(res))
 PY
 is "$(field 'r["status"]')" ok "invisible-host run status ok"
-for p in /root /home /work /var /srv /mnt /boot /sys /run /opt /etc/shadow /etc/sudoers /etc/ssh \
+for p in /root /home /work /var /srv /mnt /boot /sys /run/user /opt /etc/shadow /etc/sudoers /etc/ssh \
 	/etc/machine-id "$HOST/canary.txt" "$HOST" "$TOP" "$T" "/proc/$$"; do
 	is "$(out "o['$p']")" ENOENT "invisible inside: $p"
 done
@@ -357,9 +364,11 @@ for p in /usr/bin/python3 /etc/passwd /etc/hostname /tmp /output /input/a.txt; d
 done
 is "$(out 'o["root_ls"]')" "$("$PY" -c '
 import json, os
-names = {"usr", "etc", "dev", "proc", "tmp", "output", "input"}
+names = {"usr", "etc", "dev", "proc", "tmp", "output", "input", "run"}
 names |= {d[1:] for d in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32") if os.path.lexists(d)}
 print(json.dumps(sorted(names)))')" "/ holds only the jail's entries"
+is "$(out 'o["run_ls"]')" '["actjail", "runner.py", "runner.pyc"]' "/run holds only the runner"
+is "$(out 'o["run_write"]')" EROFS "/run/actjail is read-only"
 is "$(out 'o["dotdot"]')" '[true, true]' "/.. and /usr/../../.. are /"
 is "$(out 'o["cwd"]')" / "chdir(/usr/../../..) lands on /"
 is "$(out 'o["pids"]')" '[1, 2]' "/proc shows only the jail's pids (init and the program)"
