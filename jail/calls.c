@@ -532,45 +532,15 @@ void calls_event(struct loop *l, uint32_t tag, uint32_t events)
 
 static void relay_writable(struct loop *l)
 {
-	struct outq *q = &l->rq;
-	bool want;
-
-	while (l->relay_fd >= 0 && q->off < q->len) {
-		ssize_t n = write(l->relay_fd, q->buf + q->off, q->len - q->off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0) {
-			q->off = q->len;
-			break;
-		}
-		q->off += (size_t)n;
-	}
-	if (q->off == q->len)
-		q->off = q->len = 0;
-	want = q->off < q->len;
-	if (l->relay_fd >= 0 && want != q->watching) {
-		rewatch(l, l->relay_fd, want ? EPOLLIN | EPOLLOUT : EPOLLIN, T_RELAY);
-		q->watching = want;
-	}
+	if (l->relay_fd >= 0)
+		(void)outq_flush(l, &l->rq, l->relay_fd, T_RELAY);
 }
 
 static void queue_relay(struct loop *l, const char *data, size_t len)
 {
-	struct outq *q = &l->rq;
-
 	if (l->relay_fd < 0)
 		return;
-	if (q->off && q->off >= q->len / 2) {
-		memmove(q->buf, q->buf + q->off, q->len - q->off);
-		q->len -= q->off;
-		q->off = 0;
-	}
-	q->buf = xrealloc(q->buf, q->len + len);
-	memcpy(q->buf + q->len, data, len);
-	q->len += len;
+	outq_push(&l->rq, data, len);
 	relay_writable(l);
 }
 

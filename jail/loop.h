@@ -72,6 +72,10 @@ void watch(struct loop *l, int fd, uint32_t events, uint32_t tag);
 void rewatch(struct loop *l, int fd, uint32_t events, uint32_t tag);
 void unwatch_close(struct loop *l, int *fd);
 void set_nonblock(int fd);
+/* Append to a queue; write it out without blocking, arming EPOLLOUT on fd
+ * (registered under tag) while some is left. -1 when the peer is gone. */
+void outq_push(struct outq *q, const char *data, size_t len);
+int outq_flush(struct loop *l, struct outq *q, int fd, uint32_t tag);
 /* Queue bytes for the jail; droppable ones are dropped past BRIDGE_QUEUE_SOFT. */
 void queue_bridge(struct loop *l, const char *data, size_t len, bool droppable);
 void keep(struct capbuf *b, const char *data, size_t n, uint64_t limit, int forward_fd);

@@ -688,12 +688,7 @@ int main(int argc, char **argv, char **envp)
 
 	/* Signals the event loop handles are blocked and read from a signalfd;
 	 * SIGPIPE is ignored so a closed reader is an EPIPE, not our death. */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
-	sigaddset(&mask, SIGWINCH);
+	supervise_signal_mask(&mask);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		die("block signals", errno, NULL);
 	signal(SIGPIPE, SIG_IGN);

@@ -155,6 +155,50 @@ void set_nonblock(int fd)
 
 static void bridge_writable(struct loop *l);
 
+void outq_push(struct outq *q, const char *data, size_t len)
+{
+	/* keep the queue's memory proportional to what is unsent */
+	if (q->off && q->off >= q->len / 2) {
+		memmove(q->buf, q->buf + q->off, q->len - q->off);
+		q->len -= q->off;
+		q->off = 0;
+	}
+	q->buf = xrealloc(q->buf, q->len + len);
+	memcpy(q->buf + q->len, data, len);
+	q->len += len;
+}
+
+int outq_flush(struct loop *l, struct outq *q, int fd, uint32_t tag)
+{
+	int r = 0;
+	bool want;
+
+	while (q->off < q->len) {
+		/* SIGPIPE is ignored: a closed peer is EPIPE */
+		ssize_t n = write(fd, q->buf + q->off, q->len - q->off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			/* the peer closed its end; what it did not read is lost to it */
+			q->off = q->len;
+			r = -1;
+			break;
+		}
+		q->off += (size_t)n;
+	}
+	if (q->off == q->len)
+		q->off = q->len = 0;
+	want = q->off < q->len;
+	if (want != q->watching) {
+		rewatch(l, fd, want ? EPOLLIN | EPOLLOUT : EPOLLIN, tag);
+		q->watching = want;
+	}
+	return r;
+}
+
 void queue_bridge(struct loop *l, const char *data, size_t len, bool droppable)
 {
 	struct outq *q = &l->q;
@@ -165,15 +209,7 @@ void queue_bridge(struct loop *l, const char *data, size_t len, bool droppable)
 		l->o->bridge.refused++;
 		return;
 	}
-	/* keep the queue's memory proportional to what is unsent */
-	if (q->off && q->off >= q->len / 2) {
-		memmove(q->buf, q->buf + q->off, q->len - q->off);
-		q->len -= q->off;
-		q->off = 0;
-	}
-	q->buf = xrealloc(q->buf, q->len + len);
-	memcpy(q->buf + q->len, data, len);
-	q->len += len;
+	outq_push(q, data, len);
 	l->o->bridge.bytes_out += len;
 	/* try at once: most replies fit the socket buffer, and waiting for
 	 * EPOLLOUT would cost a round trip of the loop per message */
@@ -266,31 +302,8 @@ static void bridge_readable(struct loop *l)
 
 static void bridge_writable(struct loop *l)
 {
-	struct outq *q = &l->q;
-	bool want;
-
-	while (q->off < q->len) {
-		ssize_t n = send(l->j->bridge_fd, q->buf + q->off, q->len - q->off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0) {
-			/* The jail closed its end; what it did not read is lost to it. */
-			q->off = q->len;
-			break;
-		}
-		q->off += (size_t)n;
-	}
-	if (q->off == q->len)
-		q->off = q->len = 0;
-	want = q->off < q->len;
-	if (l->j->bridge_fd >= 0 && want != q->watching) {
-		rewatch(l, l->j->bridge_fd, want ? EPOLLIN | EPOLLOUT : EPOLLIN, T_BRIDGE);
-		q->watching = want;
-	}
+	if (l->j->bridge_fd >= 0)
+		(void)outq_flush(l, &l->q, l->j->bridge_fd, T_BRIDGE);
 }
 
 /* ---- the program's streams ------------------------------------------------ */
@@ -574,6 +587,16 @@ static void reap(struct loop *l)
 	}
 }
 
+void supervise_signal_mask(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGHUP);
+	sigaddset(mask, SIGQUIT);
+	sigaddset(mask, SIGWINCH);
+}
+
 void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 {
 	struct loop l = { .cfg = cfg, .j = j, .o = o, .ep = -1, .sfd = -1, .tfd = -1,
@@ -590,12 +613,7 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 	l.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (l.ep < 0)
 		die("event loop", errno, "epoll_create1");
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
-	sigaddset(&mask, SIGWINCH);
+	supervise_signal_mask(&mask);
 	l.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (l.sfd < 0)
 		die("event loop", errno, "signalfd");

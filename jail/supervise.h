@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "jail/config.h"
@@ -72,6 +73,10 @@ struct outcome {
 void supervise(const struct config *cfg, struct jail *j, struct outcome *o);
 
 void outcome_free(struct outcome *o);
+
+/* The signals the event loop reads from its signalfd: block them before the
+ * jail is spawned, so none is lost in between. */
+void supervise_signal_mask(sigset_t *mask);
 
 /* Kill and reap a started jail; used as the die() cleanup hook. */
 void supervise_emergency_stop(void);
