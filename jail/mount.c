@@ -23,7 +23,9 @@
 #define DEV_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)
 
 static const char *const top_level[] = { "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
-static const char *const devices[] = { "null", "zero", "full", "random", "urandom" };
+/* the harmless devices, bound from the host's */
+static const char *const devices[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+				       "/dev/urandom" };
 
 static void add_source(struct mount_sources *src, const char *host, const char *target,
 		       unsigned attr, bool required)
@@ -82,12 +84,8 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 	add_source(src, "/etc/alternatives", "/etc/alternatives", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
 	add_source(src, "/etc/ssl/certs", "/etc/ssl/certs", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
 	add_source(src, "/etc/ssl/openssl.cnf", "/etc/ssl/openssl.cnf", RO_ATTR, false);
-	for (i = 0; i < ARRAY_SIZE(devices); i++) {
-		static const char *const dev_paths[] = { "/dev/null", "/dev/zero", "/dev/full",
-							 "/dev/random", "/dev/urandom" };
-
-		add_source(src, dev_paths[i], dev_paths[i], DEV_ATTR, true);
-	}
+	for (i = 0; i < ARRAY_SIZE(devices); i++)
+		add_source(src, devices[i], devices[i], DEV_ATTR, true);
 	if (cfg->input_dir)
 		add_source(src, cfg->input_dir, "/input", RO_ATTR, true);
 	if (pty) {
