@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "bridge/tools.h"
+#include "jail/cgroup.h"
 #include "policy/policy.h"
 
 #define JAIL_UID      1000u /* the sandbox user inside the jail */
@@ -39,6 +40,10 @@ struct config {
 	struct toolset tools;    /* command tools (--tool, --tools) */
 	int relay_fd;            /* --relay-fd, or -1 */
 	bool transcript;         /* record arguments and results of tool calls */
+	const char *cgroup_parent; /* --cgroup-parent, else the policy's, else NULL */
+	struct cgroup_jail cg;   /* the jail's cgroups; version CG_NONE without */
+	int uid_lock_fd;         /* lock on the per-jail uid of --uid-range, or -1 */
+	uint32_t uid_range_start, uid_range_count;
 };
 
 /* Embedded at build time (jail/embed.S). */

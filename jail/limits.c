@@ -24,15 +24,17 @@ static void set_or_die(int resource, const char *name, rlim_t soft, rlim_t hard)
 		die("set resource limits", errno, "%s", name);
 }
 
-void limits_setup_child_or_die(const struct limits *l)
+void limits_setup_child_or_die(const struct limits *l, bool cgroup_pids)
 {
+	rlim_t nproc = l->pids + (cgroup_pids ? 1 : 0);
+
 	set_or_die(RLIMIT_CORE, "RLIMIT_CORE", 0, 0);
 	set_or_die(RLIMIT_NOFILE, "RLIMIT_NOFILE", l->open_files, l->open_files);
 	set_or_die(RLIMIT_FSIZE, "RLIMIT_FSIZE", (rlim_t)l->file_size_mib << 20,
 		   (rlim_t)l->file_size_mib << 20);
 	set_or_die(RLIMIT_DATA, "RLIMIT_DATA", (rlim_t)l->memory_mib << 20,
 		   (rlim_t)l->memory_mib << 20);
-	set_or_die(RLIMIT_NPROC, "RLIMIT_NPROC", l->pids, l->pids);
+	set_or_die(RLIMIT_NPROC, "RLIMIT_NPROC", nproc, nproc);
 	set_or_die(RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK", 0, 0);
 	set_or_die(RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE", 0, 0);
 	if (l->cpu_time_ms) {

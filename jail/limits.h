@@ -11,8 +11,13 @@
 #ifndef ACTJAIL_LIMITS_H
 #define ACTJAIL_LIMITS_H
 
+#include <stdbool.h>
+
 #include "policy/policy.h"
 
-void limits_setup_child_or_die(const struct limits *l);
+/* cgroup_pids: the jail's pids cgroup enforces the process limit, and the
+ * rlimit is kept one above it as a second wall (so the cgroup, which counts
+ * its refusals, is the one that says no). */
+void limits_setup_child_or_die(const struct limits *l, bool cgroup_pids);
 
 #endif

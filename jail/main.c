@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +51,10 @@ static const char usage_text[] =
 	"  --max-calls N        tool calls per run (default 100000)\n"
 	"  --max-in-flight N    tool calls at once (default 64)\n"
 	"  --max-bridge-bytes N bytes through the bridge per run (default 1073741824)\n"
+	"  --cpus N             CPU quota, fractional (cgroups; default 1)\n"
+	"  --cgroup-parent PATH create the jail's cgroup under this delegated cgroup\n"
+	"  --uid-range START:COUNT  as root, give each jail its own host uid/gid from\n"
+	"                       this range (locked in /run/actjail/uids)\n"
 	"  --quiet              no summary or warnings on stderr\n"
 	"  --verbose            describe what actjail does on stderr\n"
 	"  --help, --version\n"
@@ -96,6 +101,9 @@ enum opt {
 	OPT_MAX_CALLS,
 	OPT_MAX_IN_FLIGHT,
 	OPT_MAX_BRIDGE,
+	OPT_CPUS,
+	OPT_CGROUP_PARENT,
+	OPT_UID_RANGE,
 };
 
 static const struct option options[] = {
@@ -119,6 +127,9 @@ static const struct option options[] = {
 	{ "max-calls", required_argument, NULL, OPT_MAX_CALLS },
 	{ "max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT },
 	{ "max-bridge-bytes", required_argument, NULL, OPT_MAX_BRIDGE },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
+	{ "uid-range", required_argument, NULL, OPT_UID_RANGE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -126,6 +137,10 @@ static const struct option options[] = {
 struct overrides {
 	uint64_t timeout_ms, memory_mib, pids, cpu_time_ms;
 	uint64_t max_calls, max_in_flight, max_bridge_bytes;
+	uint64_t cpu_millis;
+	bool cpus_set;
+	const char *cgroup_parent;
+	uint64_t uid_start, uid_count;
 	bool cpu_set;
 	char **env;
 	size_t nenv;
@@ -243,6 +258,31 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 					    "4096",
 					    optarg);
 			break;
+		case OPT_CPUS:
+			/* thousandths of a CPU, like a time in ms */
+			if (parse_seconds_ms(optarg, 0, 1024000, &ov->cpu_millis) < 0)
+				usage_error("--cpus: '%s' is not a number of CPUs between 0 and 1024",
+					    optarg);
+			ov->cpus_set = true;
+			break;
+		case OPT_CGROUP_PARENT:
+			if (optarg[0] != '/' || strstr(optarg, "/../") || strstr(optarg, "/./"))
+				usage_error("--cgroup-parent: '%s' is not an absolute path", optarg);
+			ov->cgroup_parent = optarg;
+			break;
+		case OPT_UID_RANGE: {
+			char *colon = strchr(optarg, ':');
+
+			if (!colon)
+				usage_error("--uid-range: '%s' is not START:COUNT", optarg);
+			*colon = '\0';
+			if (parse_u64(optarg, 1, 4294967294U, &ov->uid_start) < 0 ||
+			    parse_u64(colon + 1, 1, 65536, &ov->uid_count) < 0 ||
+			    ov->uid_start + ov->uid_count - 1 > 4294967294U)
+				usage_error("--uid-range: '%s:%s' is not START:COUNT of host ids",
+					    optarg, colon + 1);
+			break;
+		}
 		case OPT_MAX_BRIDGE:
 			if (parse_u64(optarg, 1024, 1ull << 40, &ov->max_bridge_bytes) < 0)
 				usage_error("--max-bridge-bytes: '%s' is not a whole number of bytes "
@@ -313,7 +353,7 @@ static struct config *json_cfg; /* set with --json, for setup-error reports */
 static void report_setup_error(const char *step, int err, const char *detail)
 {
 	struct outcome o = { .end = END_SETUP_ERROR, .setup_errno = err, .output_fd = -1 };
-	struct verdict v = { "setup_error", EXIT_SETUP };
+	struct verdict v = { "setup_error", "setup", EXIT_SETUP };
 
 	if (!json_cfg)
 		return;
@@ -374,6 +414,16 @@ static void apply_overrides(struct config *cfg, const struct overrides *ov)
 		l->max_in_flight = ov->max_in_flight;
 	if (ov->max_bridge_bytes)
 		l->max_bridge_bytes = ov->max_bridge_bytes;
+	if (ov->cpus_set)
+		l->cpu_millis = ov->cpu_millis;
+	cfg->cgroup_parent = ov->cgroup_parent ? ov->cgroup_parent : cfg->policy.cgroup_parent;
+	if (ov->uid_count) {
+		cfg->uid_range_start = (uint32_t)ov->uid_start;
+		cfg->uid_range_count = (uint32_t)ov->uid_count;
+	} else {
+		cfg->uid_range_start = cfg->policy.uid_range_start;
+		cfg->uid_range_count = cfg->policy.uid_range_count;
+	}
 }
 
 static void build_env(struct config *cfg, const struct overrides *ov)
@@ -579,6 +629,93 @@ static int tools_command(int argc, char **argv, struct config *cfg, struct overr
 	return 0;
 }
 
+/* Each jail gets its own cgroup where the host has them: as root, or in a
+ * delegated --cgroup-parent. Without, the rlimits enforce what they can;
+ * a limit nothing can enforce is a setup error unless marked best_effort. */
+static void setup_cgroups(struct config *cfg)
+{
+	const struct limits *l = &cfg->policy.limits;
+	struct cgroup_layout lay;
+	char name[64], err[512];
+	static unsigned seq;
+	int r;
+
+	cfg->cg.version = CG_NONE;
+	cfg->cg.v2_fd = -1;
+	if (!cfg->as_root && !cfg->cgroup_parent)
+		goto check;
+	r = cgroup_discover(&lay);
+	if (r < 0) {
+		if (cfg->cgroup_parent)
+			die("cgroup", -r, "no cgroup hierarchy with the memory and pids controllers");
+		log_verbose("no usable cgroup hierarchy: limits by rlimits only");
+		goto check;
+	}
+	cgroup_sweep(&lay, cfg->cgroup_parent);
+	(void)snprintf(name, sizeof(name), "actjail-%d-%u", (int)getpid(), seq++);
+	r = cgroup_create(&lay, cfg->cgroup_parent, name, l, &cfg->cg, err, sizeof(err));
+	if (r < 0) {
+		if (cfg->cgroup_parent)
+			die("cgroup", 0, "%s", err);
+		log_warn("cgroup: %s; limits by rlimits only", err);
+		cfg->cg.version = CG_NONE;
+	} else {
+		log_verbose("cgroup v%d %s", cfg->cg.version, cfg->cg.dir[0] ? cfg->cg.dir[0]
+							      : cfg->cg.dir[CG1_PIDS]);
+	}
+check:
+	/* memory and pids always have their rlimits; a CPU quota only a cgroup */
+	if (l->cpu_millis && !cfg->cg.cpus && !(cfg->policy.best_effort & POLICY_LIMIT_CPUS))
+		die("cgroup", 0,
+		    "a CPU quota (cpus) needs cgroups: run as root, pass --cgroup-parent, "
+		    "or mark cpus best_effort in the policy");
+}
+
+/* --uid-range: the first host uid of the range that no other launcher
+ * holds, locked (flock) for as long as this run lasts. */
+static void pick_uid(struct config *cfg)
+{
+	char path[96];
+	uint32_t i;
+
+	cfg->uid_lock_fd = -1;
+	if (!cfg->uid_range_count || !cfg->as_root)
+		return;
+	if (mkdir("/run/actjail", 0700) < 0 && errno != EEXIST)
+		die("uid range", errno, "/run/actjail");
+	if (mkdir("/run/actjail/uids", 0700) < 0 && errno != EEXIST)
+		die("uid range", errno, "/run/actjail/uids");
+	for (i = 0; i < cfg->uid_range_count; i++) {
+		uint32_t uid = cfg->uid_range_start + i;
+		int fd;
+
+		(void)snprintf(path, sizeof(path), "/run/actjail/uids/%u.lock", uid);
+		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			die("uid range", errno, "%s", path);
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			cfg->uid_lock_fd = fd;
+			cfg->host_uid = uid;
+			cfg->host_gid = uid;
+			log_verbose("host uid/gid %u for this jail", uid);
+			return;
+		}
+		(void)close(fd);
+	}
+	die("uid range", EBUSY, "all %u ids from %u are in use", cfg->uid_range_count,
+	    cfg->uid_range_start);
+}
+
+/* die() cleanup: stop the jail, then remove its cgroups. */
+static struct config *cleanup_cfg;
+
+static void cleanup_all(void)
+{
+	supervise_emergency_stop();
+	if (cleanup_cfg)
+		(void)cgroup_destroy(&cleanup_cfg->cg);
+}
+
 static void free_strv(char **v, const char *keep)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -618,6 +755,8 @@ int main(int argc, char **argv, char **envp)
 	int r;
 
 	sanitize_std_fds();
+	cfg.cg.v2_fd = -1;
+	cfg.uid_lock_fd = -1;
 	spawn_note_process_strings(argc, argv, envp);
 	if (argc < 2)
 		usage_error("missing command: run or exec");
@@ -678,6 +817,10 @@ int main(int argc, char **argv, char **envp)
 	cfg.as_root = geteuid() == 0;
 	cfg.host_uid = cfg.as_root ? cfg.policy.uid : getuid();
 	cfg.host_gid = cfg.as_root ? cfg.policy.gid : getgid();
+	cleanup_cfg = &cfg;
+	log_set_cleanup(cleanup_all);
+	pick_uid(&cfg);
+	setup_cgroups(&cfg);
 
 	/* The filter is compiled before anything exists, so a rule libseccomp
 	 * refuses is reported with nothing to clean up. */
@@ -693,7 +836,6 @@ int main(int argc, char **argv, char **envp)
 		die("block signals", errno, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	log_set_cleanup(supervise_emergency_stop);
 	log_verbose("policy %s (sha256 %s), timeout %llu ms, memory %llu MiB, pids %llu",
 		    cfg.policy.name, cfg.policy.sha256,
 		    (unsigned long long)cfg.policy.limits.timeout_ms,
@@ -702,6 +844,10 @@ int main(int argc, char **argv, char **envp)
 	jail_spawn_or_die(&cfg, filter, &j);
 	supervise(&cfg, &j, &o);
 	seccomp_release(filter);
+	/* the jail is reaped: its cgroups are empty */
+	r = cgroup_destroy(&cfg.cg);
+	if (r < 0)
+		log_warn("cgroup: cannot remove: %s", strerror(-r));
 
 	if (o.end == END_SETUP_ERROR) {
 		const char *hint = log_hint(o.setup_step, o.setup_errno);

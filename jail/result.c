@@ -12,46 +12,71 @@
 #include "jail/exitcodes.h"
 #include "jail/util.h"
 
+/* Why a run that is not ok ended as it did (the result's "reason"). */
+static const char *failure_reason(const struct outcome *o)
+{
+	if (o->pids_max_hits)
+		return "pids";
+	if (o->out.truncated || o->err.truncated)
+		return "output_limit";
+	return o->end == END_SIGNALED ? "signal" : "exit";
+}
+
 struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 {
 	const struct limits *l = &cfg->policy.limits;
-	struct verdict v = { "error", 1 };
+	struct verdict v = { "error", "exit", 1 };
 
 	switch (o->end) {
 	case END_EXITED:
 		v.exit_code = o->exit_code;
-		v.status = o->exit_code == 0 ? "ok" : "error";
-		if (o->error && !strcmp(o->error->type, "MemoryError"))
+		if (o->exit_code == 0) {
+			v.status = "ok";
+			v.reason = NULL;
+		} else if (o->error && !strcmp(o->error->type, "MemoryError")) {
 			v.status = "oom";
+			v.reason = "memory";
+		} else {
+			v.reason = failure_reason(o);
+		}
 		break;
 	case END_SIGNALED:
 		/* RLIMIT_CPU sends SIGXCPU at the soft limit, SIGKILL at the hard */
 		if (l->cpu_time_ms && (o->signal == SIGXCPU ||
 				       (o->signal == SIGKILL && o->cpu_ms >= l->cpu_time_ms))) {
 			v.status = "timeout";
+			v.reason = "cpu_time";
 			v.exit_code = EXIT_TIMEOUT;
 		} else {
 			v.status = "killed";
+			v.reason = failure_reason(o);
 			v.exit_code = EXIT_SIGNAL_BASE + o->signal;
 		}
 		break;
 	case END_TIMEOUT:
 		v.status = "timeout";
+		v.reason = "wall_time";
 		v.exit_code = EXIT_TIMEOUT;
 		break;
 	case END_KILLED:
 		v.status = "killed";
+		v.reason = "signal";
 		v.exit_code = EXIT_SIGNAL_BASE + o->signal;
 		break;
 	case END_SETUP_ERROR:
 		v.status = "setup_error";
+		v.reason = "setup";
 		v.exit_code = EXIT_SETUP;
-		break;
+		return v;
 	case END_EXEC_ERROR:
-		v.status = "error";
 		v.exit_code = o->exec_errno == ENOENT || o->exec_errno == ENOTDIR ? EXIT_NOT_FOUND
 										  : EXIT_CANNOT_EXEC;
 		break;
+	}
+	/* the memory cgroup's OOM killer acted on a run that failed */
+	if (o->oom_kills && v.reason && o->end != END_TIMEOUT && o->end != END_KILLED) {
+		v.status = "oom";
+		v.reason = "memory";
 	}
 	return v;
 }
@@ -90,8 +115,48 @@ static yajl_gen_status num(yajl_gen g, const char *k, uint64_t v)
 	return st == yajl_gen_status_ok ? yajl_gen_integer(g, (long long)v) : st;
 }
 
-static int gen_limits(yajl_gen g, const struct limits *l)
+/* Which mechanism enforced each limit on this run. */
+static int gen_enforced(yajl_gen g, const struct config *cfg)
 {
+	const struct limits *l = &cfg->policy.limits;
+	const struct cgroup_jail *cg = &cfg->cg;
+
+	CHECK(key(g, "enforced_by"));
+	CHECK(yajl_gen_map_open(g));
+	CHECK(key(g, "timeout"));
+	CHECK(str(g, "launcher"));
+	CHECK(key(g, "memory_mib"));
+	CHECK(str(g, cg->memory ? "cgroup+rlimit" : "rlimit"));
+	CHECK(key(g, "pids"));
+	CHECK(str(g, cg->pids ? "cgroup+rlimit" : "rlimit"));
+	CHECK(key(g, "cpus"));
+	CHECK(str(g, cg->cpus ? "cgroup" : "none"));
+	CHECK(key(g, "cpu_time"));
+	CHECK(str(g, l->cpu_time_ms ? "rlimit" : "none"));
+	CHECK(key(g, "open_files"));
+	CHECK(str(g, "rlimit"));
+	CHECK(key(g, "file_size_mib"));
+	CHECK(str(g, "rlimit"));
+	CHECK(key(g, "tmp_mib"));
+	CHECK(str(g, "tmpfs"));
+	CHECK(key(g, "shm_mib"));
+	CHECK(str(g, "tmpfs"));
+	CHECK(key(g, "output_mib"));
+	CHECK(str(g, "tmpfs"));
+	CHECK(key(g, "stdout_bytes"));
+	CHECK(str(g, "launcher"));
+	CHECK(key(g, "stderr_bytes"));
+	CHECK(str(g, "launcher"));
+	CHECK(yajl_gen_map_close(g));
+	return 0;
+fail:
+	return -1;
+}
+
+static int gen_limits(yajl_gen g, const struct config *cfg)
+{
+	const struct limits *l = &cfg->policy.limits;
+
 	CHECK(yajl_gen_map_open(g));
 	CHECK(key(g, "timeout"));
 	CHECK(yajl_gen_double(g, (double)l->timeout_ms / 1000.0));
@@ -114,6 +179,12 @@ static int gen_limits(yajl_gen g, const struct limits *l)
 	CHECK(num(g, "max_calls", l->max_calls));
 	CHECK(num(g, "max_in_flight", l->max_in_flight));
 	CHECK(num(g, "max_bridge_bytes", l->max_bridge_bytes));
+	CHECK(key(g, "cpus"));
+	CHECK(yajl_gen_double(g, (double)l->cpu_millis / 1000.0));
+	CHECK(key(g, "cgroup"));
+	CHECK(cfg->cg.version ? yajl_gen_integer(g, cfg->cg.version) : yajl_gen_null(g));
+	if (gen_enforced(g, cfg) < 0)
+		goto fail;
 	CHECK(yajl_gen_map_close(g));
 	return 0;
 fail:
@@ -215,6 +286,8 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	CHECK(yajl_gen_map_open(g));
 	CHECK(key(g, "status"));
 	CHECK(str(g, v->status));
+	CHECK(key(g, "reason"));
+	CHECK(v->reason ? str(g, v->reason) : yajl_gen_null(g));
 	CHECK(num(g, "exit_code", (uint64_t)v->exit_code));
 	CHECK(key(g, "signal"));
 	if ((o->end == END_SIGNALED || o->end == END_KILLED) && o->signal)
@@ -267,7 +340,7 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	if (gen_files(g, c) < 0 || gen_calls(g, o, cfg->transcript) < 0)
 		goto fail;
 	CHECK(key(g, "limits"));
-	if (gen_limits(g, &cfg->policy.limits) < 0)
+	if (gen_limits(g, cfg) < 0)
 		goto fail;
 	CHECK(key(g, "policy"));
 	CHECK(yajl_gen_map_open(g));
@@ -290,9 +363,10 @@ void result_print_summary(const struct outcome *o, const struct capture *c,
 			  const struct verdict *v)
 {
 	(void)fprintf(stderr,
-		      "actjail: %s, exit %d, %llu.%03llu s, cpu %llu ms, peak %llu KiB, %zu file%s "
-		      "captured%s%s\n",
-		      v->status, v->exit_code, (unsigned long long)(o->duration_ms / 1000),
+		      "actjail: %s%s%s%s, exit %d, %llu.%03llu s, cpu %llu ms, peak %llu KiB, "
+		      "%zu file%s captured%s%s\n",
+		      v->status, v->reason ? " (" : "", v->reason ? v->reason : "",
+		      v->reason ? ")" : "", v->exit_code, (unsigned long long)(o->duration_ms / 1000),
 		      (unsigned long long)(o->duration_ms % 1000), (unsigned long long)o->cpu_ms,
 		      (unsigned long long)o->memory_peak_kib, c ? c->nfiles : 0,
 		      c && c->nfiles == 1 ? "" : "s", o->out.truncated ? ", stdout truncated" : "",

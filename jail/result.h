@@ -12,6 +12,8 @@
 
 struct verdict {
 	const char *status; /* ok, error, timeout, oom, killed, setup_error */
+	const char *reason; /* NULL for ok; wall_time, cpu_time, memory, pids,
+			     * output_limit, signal, exit, setup */
 	int exit_code;      /* what actjail exits with (exitcodes.h) */
 };
 

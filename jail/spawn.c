@@ -270,6 +270,11 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	n = recv(fds->status, &go, sizeof(go), 0);
 	if (n != (ssize_t)sizeof(go) || go.kind != ST_GO)
 		_exit(EXIT_SETUP);
+	/* 1b. cgroup v1: the launcher moved us into the jail's cgroups after
+	 *     clone, so start the cgroup namespace again here: the jail sees its
+	 *     own cgroup as "/", and no host path (v2 was born there already). */
+	if (cfg->cg.version == CG_V1 && unshare(CLONE_NEWCGROUP) < 0)
+		die("cgroup namespace", errno, NULL);
 	/* 2. Nobody in the jail may read this process's memory or /proc files;
 	 *    and wipe the launcher's argv and environment from our copy. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -314,7 +319,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	if (syscall(SYS_close_range, FD_FIRST_FREE, ~0U, 0) < 0)
 		die("close descriptors", errno, NULL);
 	/* 8. rlimits before seccomp, so the filter need not allow prlimit64. */
-	limits_setup_child_or_die(&cfg->policy.limits);
+	limits_setup_child_or_die(&cfg->policy.limits, cfg->cg.pids);
 	/* 9. No capabilities, locked securebits, no_new_privs. */
 	caps_drop_child_or_die();
 	/* 10. seccomp last: the filter then only has to allow what the
@@ -401,6 +406,11 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 		   CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_PIDFD;
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	ca.exit_signal = SIGCHLD;
+	if (cfg->cg.version == CG_V2) {
+		/* born in its cgroup: nothing of the jail ever runs outside it */
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cfg->cg.v2_fd;
+	}
 	j->start_ns = now_ns();
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0)
@@ -440,6 +450,10 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 		j->stderr_fd = err[0];
 		j->stdin_fd = in[1];
 	}
+	/* v1: into the jail's cgroups before it may run anything */
+	r = cgroup_attach(&cfg->cg, j->pid);
+	if (r < 0)
+		abort_child_and_die(j, "join cgroup", -r);
 	userns_setup_parent_or_die(j->pid, cfg->host_uid, cfg->host_gid);
 	if (send(j->status_fd, &go, sizeof(go), MSG_NOSIGNAL) < 0)
 		abort_child_and_die(j, "start jail", errno);

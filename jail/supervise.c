@@ -102,6 +102,8 @@ static void snapshot_cpu(struct loop *l)
 static void kill_jail(struct loop *l)
 {
 	snapshot_cpu(l);
+	/* v2: every process of the cgroup at once, the jail's init included */
+	cgroup_kill(&l->cfg->cg);
 	/* SIGKILL to the jail's init ends its pid namespace: the kernel kills
 	 * every other process in it, daemonised or not (pid_namespaces(7)). */
 	if (syscall(SYS_pidfd_send_signal, l->j->pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
@@ -567,6 +569,18 @@ static void reap(struct loop *l)
 	l->o->memory_peak_kib = (uint64_t)ru.ru_maxrss;
 	if (l->cpu_snapshot_ms > l->o->cpu_ms)
 		l->o->cpu_ms = l->cpu_snapshot_ms;
+	/* the cgroup counts every process of the jail, killed ones included */
+	{
+		struct cgroup_stats cs;
+
+		cgroup_read_stats(&l->cfg->cg, &cs);
+		if (cs.cpu_valid && cs.cpu_usage_ns / 1000000 > l->o->cpu_ms)
+			l->o->cpu_ms = cs.cpu_usage_ns / 1000000;
+		if (cs.memory_valid && cs.memory_peak_bytes / 1024 > l->o->memory_peak_kib)
+			l->o->memory_peak_kib = cs.memory_peak_bytes / 1024;
+		l->o->oom_kills = cs.oom_kills;
+		l->o->pids_max_hits = cs.pids_max_hits;
+	}
 	if (l->got_end || l->o->end == END_SETUP_ERROR)
 		return;
 	if (l->timed_out) {

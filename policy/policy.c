@@ -222,6 +222,7 @@ enum limit_kind {
 	LIMIT_COUNT,   /* stored as given */
 	LIMIT_MIB,     /* given in MiB, stored in bytes */
 	LIMIT_SECONDS, /* given in seconds, stored in ms */
+	LIMIT_MILLI,   /* a decimal number, stored in thousandths */
 };
 
 struct limit_spec {
@@ -257,6 +258,7 @@ static const struct limit_spec limit_specs[] = {
 	LIM("max_calls", max_calls, LIMIT_COUNT, 1, 100000000, 100000),
 	LIM("max_in_flight", max_in_flight, LIMIT_COUNT, 1, 4096, 64),
 	LIM("max_bridge_bytes", max_bridge_bytes, LIMIT_COUNT, 1024, 1099511627776, 1073741824),
+	LIM("cpus", cpu_millis, LIMIT_MILLI, 0, 1024, 1),
     /* clang-format on */
 };
 #undef LIM
@@ -266,7 +268,7 @@ static void set_limit(struct limits *lim, const struct limit_spec *s, uint64_t v
 {
 	uint64_t *dst = (uint64_t *)((char *)lim + s->off);
 
-	*dst = s->kind == LIMIT_MIB ? v << 20 : s->kind == LIMIT_SECONDS ? v * 1000 : v;
+	*dst = s->kind == LIMIT_MIB ? v << 20 : s->kind >= LIMIT_SECONDS ? v * 1000 : v;
 }
 
 /* The defaults are the last column of limit_specs (docs/policy.md). */
@@ -282,7 +284,7 @@ static int parse_limit(struct pctx *c, const struct limit_spec *s, const struct 
 	uint64_t v;
 	int r;
 
-	if (s->kind != LIMIT_SECONDS) {
+	if (s->kind != LIMIT_SECONDS && s->kind != LIMIT_MILLI) {
 		if ((r = get_u64_in(c, n, path, s->min, s->max, &v)))
 			return r;
 		set_limit(lim, s, v);
@@ -293,8 +295,9 @@ static int parse_limit(struct pctx *c, const struct limit_spec *s, const struct 
 		return r;
 	r = seconds_to_ms(n->u.number.text, s->max * 1000, &v);
 	if (r || (s->min && v == 0))
-		return fail(c, n, path, "must be %s and at most %llu seconds",
-			    s->min ? "greater than 0" : "0 or more", (unsigned long long)s->max);
+		return fail(c, n, path, "must be %s and at most %llu%s",
+			    s->min ? "greater than 0" : "0 or more", (unsigned long long)s->max,
+			    s->kind == LIMIT_SECONDS ? " seconds" : "");
 	*(uint64_t *)((char *)lim + s->off) = v;
 	return 0;
 }
@@ -326,14 +329,31 @@ static int parse_limits(struct pctx *c, const struct json_node *obj, struct limi
 
 static int parse_identity(struct pctx *c, const struct json_node *obj, struct policy *p)
 {
-	static const char *const known[] = {"uid", "gid", NULL};
+	static const char *const known[] = {"uid", "gid", "uid_range", NULL};
 	const struct json_node *n;
-	uint64_t v;
+	uint64_t v, count;
 	int r;
 
 	if ((r = want_type(c, obj, "identity", JSON_OBJECT)) ||
 	    (r = check_fields(c, obj, "identity", known)))
 		return r;
+	n = json_get(obj, "uid_range");
+	if (n) {
+		/* [START, COUNT]: host uids (and gids) START..START+COUNT-1 */
+		if ((r = want_type(c, n, "identity.uid_range", JSON_ARRAY)))
+			return r;
+		if (n->u.array.len != 2)
+			return fail(c, n, "identity.uid_range", "must be [START, COUNT]");
+		if ((r = get_u64_in(c, n->u.array.items[0], "identity.uid_range[0]", 1,
+				    4294967294U, &v)) ||
+		    (r = get_u64_in(c, n->u.array.items[1], "identity.uid_range[1]", 1, 65536,
+				    &count)))
+			return r;
+		if (v + count - 1 > 4294967294U)
+			return fail(c, n, "identity.uid_range", "range passes the last uid");
+		p->uid_range_start = (uint32_t)v;
+		p->uid_range_count = (uint32_t)count;
+	}
 	for (int i = 0; i < 2; i++) {
 		const char *path = i ? "identity.gid" : "identity.uid";
 
@@ -775,9 +795,41 @@ static int parse_seccomp(struct pctx *c, const struct json_node *obj, struct pol
 	return 0;
 }
 
+static int parse_best_effort(struct pctx *c, const struct json_node *arr, struct policy *p)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = { { "memory_mib", POLICY_LIMIT_MEMORY },
+		      { "pids", POLICY_LIMIT_PIDS },
+		      { "cpus", POLICY_LIMIT_CPUS } };
+	int r = want_type(c, arr, "best_effort", JSON_ARRAY);
+
+	if (r)
+		return r;
+	for (size_t i = 0; i < arr->u.array.len; i++) {
+		const struct json_node *n = arr->u.array.items[i];
+		char path[48];
+		size_t k;
+
+		pathf(path, sizeof(path), "best_effort[%zu]", i);
+		if ((r = want_type(c, n, path, JSON_STRING)))
+			return r;
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (!strcmp(n->u.string.ptr, names[k].name))
+				break;
+		if (k == sizeof(names) / sizeof(names[0]))
+			return fail(c, n, path, "not a limit that can be best-effort "
+						"(memory_mib, pids, cpus)");
+		p->best_effort |= names[k].bit;
+	}
+	return 0;
+}
+
 static int parse_root(struct pctx *c, const struct json_node *root, struct policy *p)
 {
-	static const char *const known[] = {"name", "limits", "identity", "env", "seccomp", NULL};
+	static const char *const known[] = {"name",	     "limits",	    "identity", "env",
+					    "seccomp",	     "cgroup_parent", "best_effort", NULL};
 	const struct json_node *n;
 	int r;
 
@@ -796,6 +848,18 @@ static int parse_root(struct pctx *c, const struct json_node *root, struct polic
 	if ((n = json_get(root, "identity")) && (r = parse_identity(c, n, p)))
 		return r;
 	if ((n = json_get(root, "env")) && (r = parse_env(c, n, p)))
+		return r;
+	if ((n = json_get(root, "cgroup_parent"))) {
+		if ((r = want_type(c, n, "cgroup_parent", JSON_STRING)))
+			return r;
+		if (n->u.string.ptr[0] != '/' || strlen(n->u.string.ptr) != n->u.string.len ||
+		    n->u.string.len > 1024 || strstr(n->u.string.ptr, "/../") ||
+		    strstr(n->u.string.ptr, "/./"))
+			return fail(c, n, "cgroup_parent", "must be an absolute path");
+		if (!(p->cgroup_parent = strdup(n->u.string.ptr)))
+			return -ENOMEM;
+	}
+	if ((n = json_get(root, "best_effort")) && (r = parse_best_effort(c, n, p)))
 		return r;
 	n = json_get(root, "seccomp");
 	if (!n)
@@ -839,6 +903,7 @@ int policy_parse(const char *text, size_t len, const char *filename, struct poli
 void policy_free(struct policy *p)
 {
 	free(p->name);
+	free(p->cgroup_parent);
 	for (size_t i = 0; i < p->nenv; i++) {
 		free(p->env[i].name);
 		free(p->env[i].value);

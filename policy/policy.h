@@ -36,6 +36,15 @@ struct limits {
 	uint64_t max_calls;           /* tool calls per run; default 100000 */
 	uint64_t max_bridge_bytes;    /* bytes through the bridge per run; default 1 GiB */
 	uint64_t max_in_flight;       /* tool calls at once; default 64 */
+	uint64_t cpu_millis;          /* CPU quota in thousandths of a CPU (cgroup); default 1000 */
+};
+
+/* Limits a policy may mark best-effort: applied where the host can, not a
+ * setup error where it cannot (docs/policy.md, "best_effort"). */
+enum policy_limit_bit {
+	POLICY_LIMIT_MEMORY = 1u << 0,
+	POLICY_LIMIT_PIDS = 1u << 1,
+	POLICY_LIMIT_CPUS = 1u << 2,
 };
 
 /* A comparison on one syscall argument (libseccomp's SCMP_CMP_*). */
@@ -81,6 +90,10 @@ struct policy {
 	struct limits limits;
 	uid_t uid;                 /* host uid when the launcher is root; default 65534 */
 	gid_t gid;                 /* default 65534 */
+	uint32_t uid_range_start;  /* identity.uid_range: per-jail host ids (root); 0 = none */
+	uint32_t uid_range_count;
+	char *cgroup_parent;       /* a delegated cgroup to create jails under, or NULL */
+	unsigned best_effort;      /* enum policy_limit_bit */
 	struct policy_env *env;    /* extra environment, in file order */
 	size_t nenv;
 	struct policy_seccomp seccomp;

@@ -121,6 +121,8 @@ if not isinstance(r, dict):
 def isint(v): return isinstance(v, int) and not isinstance(v, bool)
 types = {
     "status": lambda v: v in ("ok", "error", "timeout", "oom", "killed", "setup_error"),
+    "reason": lambda v: v is None or v in ("wall_time", "cpu_time", "memory", "pids",
+                                           "output_limit", "signal", "exit", "setup"),
     "exit_code": isint, "signal": lambda v: v is None or isint(v),
     "duration_ms": isint, "cpu_ms": isint, "memory_peak_kib": isint,
     "stdout": lambda v: isinstance(v, str), "stderr": lambda v: isinstance(v, str),
@@ -150,13 +152,15 @@ want = {"timeout": 7, "cpu_time": 0, "memory_mib": 512, "pids": 64, "open_files"
         "output_inodes": 1024, "stdout_bytes": 1 << 20, "stderr_bytes": 1 << 20,
         "capture_files": 100, "capture_file_bytes": 10 << 20, "capture_total_bytes": 64 << 20,
         "max_message_bytes": 16 << 20, "max_calls": 100000, "max_in_flight": 64,
-        "max_bridge_bytes": 1 << 30}
+        "max_bridge_bytes": 1 << 30, "cpus": 1}
 lim = r.get("limits", {})
 for k, v in want.items():
     if lim.get(k) != v:
         bad.append("limits.%s = %r, want %r" % (k, lim.get(k), v))
-if set(lim) != set(want):
-    bad.append("limits keys differ: %s" % sorted(set(lim) ^ set(want)))
+if set(lim) - {"cgroup", "enforced_by"} != set(want):
+    bad.append("limits keys differ: %s" % sorted((set(lim) - {"cgroup", "enforced_by"}) ^ set(want)))
+if not isinstance(lim.get("enforced_by"), dict) or lim.get("cgroup") not in (None, 1, 2):
+    bad.append("limits.enforced_by / limits.cgroup: %r %r" % (lim.get("enforced_by"), lim.get("cgroup")))
 pol = r.get("policy", {})
 if pol.get("name") != "default" or not re.fullmatch(r"[0-9a-f]{64}", pol.get("sha256", "")):
     bad.append("policy: %r" % pol)

@@ -1,0 +1,456 @@
+/* cgroup.c - a cgroup per jail, v2 or v1 (see cgroup.h). */
+#define _GNU_SOURCE
+#include "jail/cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jail/util.h"
+
+static const char *const v1_names[CG1_N] = { "memory", "pids", "cpu", "cpuacct" };
+
+/* snprintf that refuses to truncate a path (a truncated path would name
+ * another cgroup). */
+__attribute__((format(printf, 3, 4))) static bool path_fmt(char *out, size_t len, const char *fmt,
+							   ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+	return n >= 0 && (size_t)n < len;
+}
+
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
+						      ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EIO;
+}
+
+/* Write value to dir/file. Control files exist in a real cgroupfs; O_CREAT
+ * only matters for the tree the unit tests build. */
+static int put(const char *dir, const char *file, const char *value)
+{
+	char path[1200];
+	int fd, r;
+
+	if (!path_fmt(path, sizeof(path), "%s/%s", dir, file))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, value, strlen(value));
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+static bool exists(const char *dir, const char *file)
+{
+	char path[1200];
+
+	if (!path_fmt(path, sizeof(path), "%s/%s", dir, file))
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+/* First line of dir/file, or "" */
+static void get(const char *dir, const char *file, char *out, size_t len)
+{
+	char path[1200];
+	FILE *f;
+
+	out[0] = '\0';
+	if (!path_fmt(path, sizeof(path), "%s/%s", dir, file))
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (!fgets(out, (int)len, f))
+		out[0] = '\0';
+	fclose(f);
+}
+
+/* The number after "key " in a flat keyed file (memory.events, cpu.stat...). */
+static bool keyed(const char *dir, const char *file, const char *key, uint64_t *v)
+{
+	char path[1200], line[256];
+	size_t klen = strlen(key);
+	bool found = false;
+	FILE *f;
+
+	if (!path_fmt(path, sizeof(path), "%s/%s", dir, file))
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			found = sscanf(line + klen + 1, "%lu", (unsigned long *)v) == 1;
+	fclose(f);
+	return found;
+}
+
+static bool number(const char *dir, const char *file, uint64_t *v)
+{
+	char buf[64];
+
+	get(dir, file, buf, sizeof(buf));
+	return buf[0] && sscanf(buf, "%lu", (unsigned long *)v) == 1;
+}
+
+/* ---- discovery -------------------------------------------------------------- */
+
+int cgroup_discover(struct cgroup_layout *out)
+{
+	char line[2048], own[CG1_N][512] = { { 0 } }, mnt[CG1_N][256] = { { 0 } };
+	char v2[256] = "";
+	FILE *f;
+	int k;
+
+	memset(out, 0, sizeof(*out));
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char mpoint[256], fstype[32], opts[512];
+		char *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %255s", mpoint) != 1 ||
+		    sscanf(sep + 3, "%31s %*s %511s", fstype, opts) != 2)
+			continue;
+		if (!strcmp(fstype, "cgroup2") && !v2[0]) {
+			(void)snprintf(v2, sizeof(v2), "%s", mpoint);
+		} else if (!strcmp(fstype, "cgroup")) {
+			for (k = 0; k < CG1_N; k++) {
+				char *p = opts;
+				size_t n = strlen(v1_names[k]);
+
+				/* a whole word of the comma-separated super options */
+				while ((p = strstr(p, v1_names[k]))) {
+					if ((p == opts || p[-1] == ',') && (p[n] == ',' || !p[n]))
+						break;
+					p += n;
+				}
+				if (p && !mnt[k][0])
+					(void)snprintf(mnt[k], sizeof(mnt[k]), "%s", mpoint);
+			}
+		}
+	}
+	fclose(f);
+
+	/* v2 when its root offers the controllers; else v1 */
+	if (v2[0]) {
+		char ctl[256];
+
+		get(v2, "cgroup.controllers", ctl, sizeof(ctl));
+		if (strstr(ctl, "memory") && strstr(ctl, "pids")) {
+			out->version = CG_V2;
+			(void)snprintf(out->v2_mount, sizeof(out->v2_mount), "%s", v2);
+			return 0;
+		}
+	}
+	if (!mnt[CG1_MEMORY][0] || !mnt[CG1_PIDS][0])
+		return -ENOENT;
+	f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *ctl = strchr(line, ':'), *path = ctl ? strchr(ctl + 1, ':') : NULL;
+
+		if (!path)
+			continue;
+		*path++ = '\0';
+		path[strcspn(path, "\n")] = '\0';
+		for (k = 0; k < CG1_N; k++) {
+			char *p = ctl + 1;
+			size_t n = strlen(v1_names[k]);
+
+			while ((p = strstr(p, v1_names[k]))) {
+				if ((p == ctl + 1 || p[-1] == ',') && (p[n] == ',' || !p[n]))
+					break;
+				p += n;
+			}
+			if (p)
+				(void)snprintf(own[k], sizeof(own[k]), "%s", path);
+		}
+	}
+	fclose(f);
+	out->version = CG_V1;
+	for (k = 0; k < CG1_N; k++) {
+		if (!mnt[k][0])
+			continue;
+		if (!path_fmt(out->v1_mount[k], sizeof(out->v1_mount[k]), "%s", mnt[k]))
+			return -ENAMETOOLONG;
+		if (!path_fmt(out->v1_dir[k], sizeof(out->v1_dir[k]), "%s%s", mnt[k],
+			      strcmp(own[k], "/") ? own[k] : ""))
+			return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* ---- creation --------------------------------------------------------------- */
+
+static int mk(const char *dir, char *err, size_t errlen)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return fail(err, errlen, "mkdir %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+static int create_v2(const struct cgroup_layout *lay, const char *parent, const char *name,
+		     const struct limits *l, struct cgroup_jail *cg, char *err, size_t errlen)
+{
+	char pdir[512], dir[768], v[64];
+	int r;
+
+	if (parent) {
+		if (!path_fmt(pdir, sizeof(pdir), "%s", parent))
+			return fail(err, errlen, "cgroup path too long");
+	} else {
+		/* our own directory under the root, where controllers can be enabled
+		 * (the root cgroup is exempt from the no-internal-processes rule) */
+		(void)snprintf(pdir, sizeof(pdir), "%s/actjail", lay->v2_mount);
+		if ((r = put(lay->v2_mount, "cgroup.subtree_control", "+memory +pids +cpu")) < 0)
+			return fail(err, errlen, "enable controllers in %s: %s", lay->v2_mount,
+				    strerror(-r));
+		if ((r = mk(pdir, err, errlen)))
+			return r;
+	}
+	if ((r = put(pdir, "cgroup.subtree_control", "+memory +pids +cpu")) < 0)
+		return fail(err, errlen, "enable memory, pids and cpu in %s: %s", pdir,
+			    strerror(-r));
+	if (!path_fmt(dir, sizeof(dir), "%s/%s", pdir, name))
+		return fail(err, errlen, "cgroup path too long");
+	if (mkdir(dir, 0755) < 0)
+		return fail(err, errlen, "mkdir %s: %s", dir, strerror(errno));
+	cg->dir[0] = xstrdup(dir);
+	(void)snprintf(v, sizeof(v), "%llu", (unsigned long long)l->memory_mib << 20);
+	if ((r = put(dir, "memory.max", v)) < 0)
+		return fail(err, errlen, "%s/memory.max: %s", dir, strerror(-r));
+	/* no swap: the limit is memory actually resident */
+	if (exists(dir, "memory.swap.max") && (r = put(dir, "memory.swap.max", "0")) < 0)
+		return fail(err, errlen, "%s/memory.swap.max: %s", dir, strerror(-r));
+	/* an OOM kill takes the whole jail, not one process of it */
+	if (exists(dir, "memory.oom.group"))
+		(void)put(dir, "memory.oom.group", "1");
+	(void)snprintf(v, sizeof(v), "%llu", (unsigned long long)l->pids);
+	if ((r = put(dir, "pids.max", v)) < 0)
+		return fail(err, errlen, "%s/pids.max: %s", dir, strerror(-r));
+	if (l->cpu_millis) {
+		(void)snprintf(v, sizeof(v), "%llu 100000", (unsigned long long)l->cpu_millis * 100);
+		if ((r = put(dir, "cpu.max", v)) < 0)
+			return fail(err, errlen, "%s/cpu.max: %s", dir, strerror(-r));
+		cg->cpus = true;
+	}
+	cg->memory = cg->pids = true;
+	cg->v2_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg->v2_fd < 0)
+		return fail(err, errlen, "open %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+static int create_v1(const struct cgroup_layout *lay, const char *parent, const char *name,
+		     const struct limits *l, struct cgroup_jail *cg, char *err, size_t errlen)
+{
+	char v[64];
+	int k, r;
+
+	for (k = 0; k < CG1_N; k++) {
+		char dir[1024];
+
+		if (!lay->v1_dir[k][0])
+			continue;
+		if (parent) {
+			/* the parent is a path inside every hierarchy */
+			if (!path_fmt(dir, sizeof(dir), "%s%s", lay->v1_mount[k], parent))
+				return fail(err, errlen, "cgroup path too long");
+			if ((r = mk(dir, err, errlen)))
+				return r;
+			if (!path_fmt(dir, sizeof(dir), "%s%s/%s", lay->v1_mount[k], parent, name))
+				return fail(err, errlen, "cgroup path too long");
+		} else if (!path_fmt(dir, sizeof(dir), "%s/%s", lay->v1_dir[k], name)) {
+			return fail(err, errlen, "cgroup path too long");
+		}
+		if (mkdir(dir, 0755) < 0)
+			return fail(err, errlen, "mkdir %s: %s", dir, strerror(errno));
+		cg->dir[k] = xstrdup(dir);
+	}
+	if (!cg->dir[CG1_MEMORY] || !cg->dir[CG1_PIDS])
+		return fail(err, errlen, "no memory or pids hierarchy");
+	(void)snprintf(v, sizeof(v), "%llu", (unsigned long long)l->memory_mib << 20);
+	if ((r = put(cg->dir[CG1_MEMORY], "memory.limit_in_bytes", v)) < 0)
+		return fail(err, errlen, "%s/memory.limit_in_bytes: %s", cg->dir[CG1_MEMORY],
+			    strerror(-r));
+	/* memory+swap at the same value: no swap (needs swap accounting) */
+	if (exists(cg->dir[CG1_MEMORY], "memory.memsw.limit_in_bytes") &&
+	    (r = put(cg->dir[CG1_MEMORY], "memory.memsw.limit_in_bytes", v)) < 0)
+		return fail(err, errlen, "%s/memory.memsw.limit_in_bytes: %s",
+			    cg->dir[CG1_MEMORY], strerror(-r));
+	(void)snprintf(v, sizeof(v), "%llu", (unsigned long long)l->pids);
+	if ((r = put(cg->dir[CG1_PIDS], "pids.max", v)) < 0)
+		return fail(err, errlen, "%s/pids.max: %s", cg->dir[CG1_PIDS], strerror(-r));
+	cg->memory = cg->pids = true;
+	if (l->cpu_millis && cg->dir[CG1_CPU]) {
+		if ((r = put(cg->dir[CG1_CPU], "cpu.cfs_period_us", "100000")) < 0)
+			return fail(err, errlen, "%s/cpu.cfs_period_us: %s", cg->dir[CG1_CPU],
+				    strerror(-r));
+		(void)snprintf(v, sizeof(v), "%llu", (unsigned long long)l->cpu_millis * 100);
+		if ((r = put(cg->dir[CG1_CPU], "cpu.cfs_quota_us", v)) < 0)
+			return fail(err, errlen, "%s/cpu.cfs_quota_us: %s", cg->dir[CG1_CPU],
+				    strerror(-r));
+		cg->cpus = true;
+	}
+	return 0;
+}
+
+int cgroup_create(const struct cgroup_layout *lay, const char *parent, const char *name,
+		  const struct limits *l, struct cgroup_jail *cg, char *err, size_t errlen)
+{
+	int r;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->v2_fd = -1;
+	cg->version = lay->version;
+	if (lay->version == CG_V2)
+		r = create_v2(lay, parent, name, l, cg, err, errlen);
+	else if (lay->version == CG_V1)
+		r = create_v1(lay, parent, name, l, cg, err, errlen);
+	else
+		r = fail(err, errlen, "no cgroup hierarchy");
+	if (r < 0)
+		(void)cgroup_destroy(cg);
+	return r;
+}
+
+int cgroup_attach(const struct cgroup_jail *cg, pid_t pid)
+{
+	char v[32];
+	int k, r;
+
+	if (cg->version != CG_V1)
+		return 0;
+	(void)snprintf(v, sizeof(v), "%d", (int)pid);
+	for (k = 0; k < CG1_N; k++)
+		if (cg->dir[k] && (r = put(cg->dir[k], "cgroup.procs", v)) < 0)
+			return r;
+	return 0;
+}
+
+void cgroup_kill(const struct cgroup_jail *cg)
+{
+	if (cg->version == CG_V2 && cg->dir[0] && exists(cg->dir[0], "cgroup.kill"))
+		(void)put(cg->dir[0], "cgroup.kill", "1");
+}
+
+void cgroup_read_stats(const struct cgroup_jail *cg, struct cgroup_stats *st)
+{
+	uint64_t v;
+
+	memset(st, 0, sizeof(*st));
+	if (cg->version == CG_V2 && cg->dir[0]) {
+		const char *d = cg->dir[0];
+
+		st->memory_valid = number(d, "memory.peak", &st->memory_peak_bytes);
+		(void)keyed(d, "memory.events", "oom_kill", &st->oom_kills);
+		(void)keyed(d, "pids.events", "max", &st->pids_max_hits);
+		if (keyed(d, "cpu.stat", "usage_usec", &v)) {
+			st->cpu_usage_ns = v * 1000;
+			st->cpu_valid = true;
+		}
+	} else if (cg->version == CG_V1) {
+		if (cg->dir[CG1_MEMORY]) {
+			st->memory_valid = number(cg->dir[CG1_MEMORY], "memory.max_usage_in_bytes",
+						  &st->memory_peak_bytes);
+			(void)keyed(cg->dir[CG1_MEMORY], "memory.oom_control", "oom_kill",
+				    &st->oom_kills);
+		}
+		if (cg->dir[CG1_PIDS])
+			(void)keyed(cg->dir[CG1_PIDS], "pids.events", "max", &st->pids_max_hits);
+		if (cg->dir[CG1_CPUACCT])
+			st->cpu_valid = number(cg->dir[CG1_CPUACCT], "cpuacct.usage",
+					       &st->cpu_usage_ns);
+	}
+}
+
+int cgroup_destroy(struct cgroup_jail *cg)
+{
+	int k, r = 0;
+
+	if (cg->v2_fd >= 0)
+		(void)close(cg->v2_fd);
+	cg->v2_fd = -1;
+	for (k = 0; k < CG1_N; k++) {
+		if (!cg->dir[k])
+			continue;
+		if (rmdir(cg->dir[k]) < 0 && errno != ENOENT && !r)
+			r = -errno;
+		free(cg->dir[k]);
+		cg->dir[k] = NULL;
+	}
+	return r;
+}
+
+/* ---- leftovers of launchers that died --------------------------------------- */
+
+static void sweep_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[1024];
+		int pid;
+
+		if (sscanf(e->d_name, "actjail-%d-", &pid) != 1 || pid <= 0)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		/* fails while it still holds processes, as it should */
+		(void)rmdir(path);
+	}
+	closedir(d);
+}
+
+void cgroup_sweep(const struct cgroup_layout *lay, const char *parent)
+{
+	char dir[1024];
+	int k;
+
+	if (lay->version == CG_V2) {
+		if (parent)
+			sweep_dir(parent);
+		else {
+			(void)snprintf(dir, sizeof(dir), "%s/actjail", lay->v2_mount);
+			sweep_dir(dir);
+		}
+	} else if (lay->version == CG_V1) {
+		for (k = 0; k < CG1_N; k++) {
+			if (!lay->v1_mount[k][0])
+				continue;
+			if (parent)
+				(void)snprintf(dir, sizeof(dir), "%s%s", lay->v1_mount[k], parent);
+			else
+				(void)snprintf(dir, sizeof(dir), "%s", lay->v1_dir[k]);
+			sweep_dir(dir);
+		}
+	}
+}

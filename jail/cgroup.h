@@ -1,0 +1,80 @@
+/*
+ * cgroup.h - one cgroup per jail: memory (no swap), pids and a CPU quota,
+ * entered before the jail runs anything, read for accounting, removed after.
+ *
+ * cgroup v2 (one unified hierarchy with the memory, pids and cpu
+ * controllers): the jail's cgroup is created under a parent whose
+ * subtree_control enables them, and the jail's init is cloned straight into
+ * it (CLONE_INTO_CGROUP). cgroup v1 (a hierarchy per controller, as on the
+ * hybrid layout of older hosts): a cgroup in each of memory, pids, cpu and
+ * cpuacct, and the launcher moves the jail's init into them before letting
+ * it go. Either way no process of the jail ever runs outside its cgroup.
+ *
+ * The functions that build and read a jail's cgroups take directories, so the
+ * logic is unit-tested on a tree built in a temporary directory.
+ * Nothing here exits; errors are -errno with a message in err.
+ */
+#ifndef ACTJAIL_CGROUP_H
+#define ACTJAIL_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy/policy.h"
+
+enum cg_version { CG_NONE = 0, CG_V1 = 1, CG_V2 = 2 };
+enum cg_v1 { CG1_MEMORY, CG1_PIDS, CG1_CPU, CG1_CPUACCT, CG1_N };
+
+/* Where the hierarchies are: the v2 mount, or each v1 controller's mount
+ * joined with this process's own cgroup in it. */
+struct cgroup_layout {
+	enum cg_version version;
+	char v2_mount[256];
+	char v1_mount[CG1_N][256]; /* "" where the controller is absent */
+	char v1_dir[CG1_N][1024];  /* the mount joined with our own cgroup in it */
+};
+
+struct cgroup_jail {
+	enum cg_version version;
+	char *dir[CG1_N];   /* v1: the jail's cgroup per controller; v2: dir[0] only */
+	int v2_fd;          /* v2: O_DIRECTORY for CLONE_INTO_CGROUP, else -1 */
+	bool memory, pids, cpus; /* which limits the cgroup enforces */
+};
+
+struct cgroup_stats {
+	bool memory_valid, cpu_valid;
+	uint64_t memory_peak_bytes;
+	uint64_t oom_kills;
+	uint64_t pids_max_hits;  /* forks refused at pids.max */
+	uint64_t cpu_usage_ns;
+};
+
+/* Read /proc/self/mountinfo and /proc/self/cgroup. 0, or -ENOENT when no
+ * usable hierarchy (memory and pids controllers) exists. */
+int cgroup_discover(struct cgroup_layout *out);
+
+/* Create and configure the jail's cgroups. parent: v2, an absolute
+ * directory (NULL: "<mount>/actjail"); v1, a path inside every hierarchy
+ * (NULL: this process's own cgroup there). name is unique per jail. */
+int cgroup_create(const struct cgroup_layout *lay, const char *parent, const char *name,
+		  const struct limits *l, struct cgroup_jail *cg, char *err, size_t errlen);
+
+/* v1: move pid into the jail's cgroups (v2 needs nothing: CLONE_INTO_CGROUP). */
+int cgroup_attach(const struct cgroup_jail *cg, pid_t pid);
+
+/* v2: kill every process in the jail's cgroup (cgroup.kill); v1: no-op. */
+void cgroup_kill(const struct cgroup_jail *cg);
+
+void cgroup_read_stats(const struct cgroup_jail *cg, struct cgroup_stats *st);
+
+/* Remove the jail's cgroups (they must be empty: after the jail is reaped)
+ * and free cg. Returns 0 or the first -errno. */
+int cgroup_destroy(struct cgroup_jail *cg);
+
+/* Remove cgroups left by launchers that died (named actjail-PID-N with PID
+ * gone) under the parent cgroup_create would use. Best effort. */
+void cgroup_sweep(const struct cgroup_layout *lay, const char *parent);
+
+#endif
