@@ -369,6 +369,7 @@ void cgroup_read_stats(const struct cgroup_jail *cg, struct cgroup_stats *st)
 		st->memory_valid = number(d, "memory.peak", &st->memory_peak_bytes);
 		(void)keyed(d, "memory.events", "oom_kill", &st->oom_kills);
 		(void)keyed(d, "pids.events", "max", &st->pids_max_hits);
+		st->pids_peak_valid = number(d, "pids.peak", &st->pids_peak);
 		if (keyed(d, "cpu.stat", "usage_usec", &v)) {
 			st->cpu_usage_ns = v * 1000;
 			st->cpu_valid = true;

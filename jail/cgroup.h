@@ -49,6 +49,8 @@ struct cgroup_stats {
 	uint64_t oom_kills;
 	uint64_t pids_max_hits;  /* forks refused at pids.max */
 	uint64_t cpu_usage_ns;
+	bool pids_peak_valid;
+	uint64_t pids_peak;      /* most tasks at once (v2 pids.peak, Linux 6.1+) */
 };
 
 /* Read /proc/self/mountinfo and /proc/self/cgroup. 0, or -ENOENT when no

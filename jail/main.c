@@ -352,7 +352,8 @@ static struct config *json_cfg; /* set with --json, for setup-error reports */
 /* With --json a setup failure is a result object too (status setup_error). */
 static void report_setup_error(const char *step, int err, const char *detail)
 {
-	struct outcome o = { .end = END_SETUP_ERROR, .setup_errno = err, .output_fd = -1 };
+	struct outcome o = { .end = END_SETUP_ERROR, .setup_errno = err, .output_fd = -1,
+			     .processes_max = -1 };
 	struct verdict v = { "setup_error", "setup", EXIT_SETUP };
 
 	if (!json_cfg)

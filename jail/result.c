@@ -297,6 +297,8 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	CHECK(num(g, "duration_ms", o->duration_ms));
 	CHECK(num(g, "cpu_ms", o->cpu_ms));
 	CHECK(num(g, "memory_peak_kib", o->memory_peak_kib));
+	CHECK(key(g, "processes_max"));
+	CHECK(o->processes_max >= 0 ? yajl_gen_integer(g, o->processes_max) : yajl_gen_null(g));
 	CHECK(key(g, "stdout"));
 	CHECK(bytes(g, o->out.data, o->out.len));
 	CHECK(key(g, "stderr"));

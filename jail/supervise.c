@@ -580,6 +580,7 @@ static void reap(struct loop *l)
 			l->o->memory_peak_kib = cs.memory_peak_bytes / 1024;
 		l->o->oom_kills = cs.oom_kills;
 		l->o->pids_max_hits = cs.pids_max_hits;
+		l->o->processes_max = cs.pids_peak_valid ? (int64_t)cs.pids_peak : -1;
 	}
 	if (l->got_end || l->o->end == END_SETUP_ERROR)
 		return;
@@ -621,6 +622,7 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 
 	memset(o, 0, sizeof(*o));
 	o->output_fd = -1;
+	o->processes_max = -1;
 	current = &l;
 	frame_reader_init(&l.fr, cfg->policy.limits.max_message_bytes);
 

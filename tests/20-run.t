@@ -125,6 +125,7 @@ types = {
                                            "output_limit", "signal", "exit", "setup"),
     "exit_code": isint, "signal": lambda v: v is None or isint(v),
     "duration_ms": isint, "cpu_ms": isint, "memory_peak_kib": isint,
+    "processes_max": lambda v: v is None or isint(v),
     "stdout": lambda v: isinstance(v, str), "stderr": lambda v: isinstance(v, str),
     "stdout_truncated": lambda v: isinstance(v, bool),
     "stderr_truncated": lambda v: isinstance(v, bool),
