@@ -158,7 +158,7 @@ static void test_v1(void)
 
 	for (k = 0; k < CG1_N; k++) {
 		(void)snprintf(lay.v1_mount[k], sizeof(lay.v1_mount[k]), "%s/%s", root, names[k]);
-		(void)snprintf(lay.v1_dir[k], sizeof(lay.v1_dir[k]), "%s/own", lay.v1_mount[k]);
+		(void)snprintf(lay.v1_dir[k], sizeof(lay.v1_dir[k]), "%s/%s/own", root, names[k]);
 		if (mkdir(lay.v1_mount[k], 0755) < 0 || mkdir(lay.v1_dir[k], 0755) < 0)
 			abort();
 	}
