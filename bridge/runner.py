@@ -297,8 +297,11 @@ def _report(code, exc):
         sys.stderr.flush()
     except Exception:
         pass
-    _send({"op": "exception", "type": type(exc).__name__,
-                     "message": str(exc), "traceback": text})
+    msg = {"op": "exception", "type": type(exc).__name__, "message": str(exc),
+           "traceback": text}
+    if isinstance(exc, OSError) and isinstance(exc.errno, int):
+        msg["errno"] = exc.errno   # ENOMEM from mmap is running out of memory too
+    _send(msg)
 
 
 def _exit_code(e):

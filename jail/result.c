@@ -33,7 +33,8 @@ struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 		if (o->exit_code == 0) {
 			v.status = "ok";
 			v.reason = NULL;
-		} else if (o->error && !strcmp(o->error->type, "MemoryError")) {
+		} else if (o->error && (!strcmp(o->error->type, "MemoryError") ||
+					(o->error->err == ENOMEM && o->error->type[0]))) {
 			v.status = "oom";
 			v.reason = "memory";
 		} else {

@@ -257,6 +257,13 @@ static int on_line(const char *line, size_t len, void *ctx)
 		e->type = dup_member(root, "type");
 		e->message = dup_member(root, "message");
 		e->traceback = dup_member(root, "traceback");
+		{
+			const struct json_node *en = json_get(root, "errno");
+			int64_t v;
+
+			if (en && json_get_i64(en, &v) == 0 && v > 0 && v < 4096)
+				e->err = (int)v;
+		}
 		l->o->error = e;
 	} else {
 		(void)snprintf(why, sizeof(why), "unknown op \"%.64s\"", op);

@@ -25,6 +25,7 @@ struct capbuf {
 
 struct py_error {
 	char *type, *message, *traceback;
+	int err; /* errno of an OSError, else 0 */
 };
 
 enum end_kind {
