@@ -53,6 +53,7 @@ static const char usage_text[] =
 	"  --max-bridge-bytes N bytes through the bridge per run (default 1073741824)\n"
 	"  --cpus N             CPU quota, fractional (cgroups; default 1)\n"
 	"  --cgroup-parent PATH create the jail's cgroup under this delegated cgroup\n"
+	"  --no-cgroup          limits by rlimits only, even as root\n"
 	"  --uid-range START:COUNT  as root, give each jail its own host uid/gid from\n"
 	"                       this range (locked in /run/actjail/uids)\n"
 	"  --quiet              no summary or warnings on stderr\n"
@@ -104,6 +105,7 @@ enum opt {
 	OPT_CPUS,
 	OPT_CGROUP_PARENT,
 	OPT_UID_RANGE,
+	OPT_NO_CGROUP,
 };
 
 static const struct option options[] = {
@@ -130,6 +132,7 @@ static const struct option options[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
 	{ "uid-range", required_argument, NULL, OPT_UID_RANGE },
+	{ "no-cgroup", no_argument, NULL, OPT_NO_CGROUP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -140,6 +143,7 @@ struct overrides {
 	uint64_t cpu_millis;
 	bool cpus_set;
 	const char *cgroup_parent;
+	bool no_cgroup;
 	uint64_t uid_start, uid_count;
 	bool cpu_set;
 	char **env;
@@ -269,6 +273,9 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			if (optarg[0] != '/' || strstr(optarg, "/../") || strstr(optarg, "/./"))
 				usage_error("--cgroup-parent: '%s' is not an absolute path", optarg);
 			ov->cgroup_parent = optarg;
+			break;
+		case OPT_NO_CGROUP:
+			ov->no_cgroup = true;
 			break;
 		case OPT_UID_RANGE: {
 			char *colon = strchr(optarg, ':');
@@ -418,6 +425,9 @@ static void apply_overrides(struct config *cfg, const struct overrides *ov)
 	if (ov->cpus_set)
 		l->cpu_millis = ov->cpu_millis;
 	cfg->cgroup_parent = ov->cgroup_parent ? ov->cgroup_parent : cfg->policy.cgroup_parent;
+	cfg->no_cgroup = ov->no_cgroup;
+	if (ov->no_cgroup && ov->cgroup_parent)
+		usage_error("--no-cgroup and --cgroup-parent contradict each other");
 	if (ov->uid_count) {
 		cfg->uid_range_start = (uint32_t)ov->uid_start;
 		cfg->uid_range_count = (uint32_t)ov->uid_count;
@@ -643,7 +653,7 @@ static void setup_cgroups(struct config *cfg)
 
 	cfg->cg.version = CG_NONE;
 	cfg->cg.v2_fd = -1;
-	if (!cfg->as_root && !cfg->cgroup_parent)
+	if ((!cfg->as_root && !cfg->cgroup_parent) || cfg->no_cgroup)
 		goto check;
 	r = cgroup_discover(&lay);
 	if (r < 0) {

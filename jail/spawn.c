@@ -270,11 +270,6 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	n = recv(fds->status, &go, sizeof(go), 0);
 	if (n != (ssize_t)sizeof(go) || go.kind != ST_GO)
 		_exit(EXIT_SETUP);
-	/* 1b. cgroup v1: the launcher moved us into the jail's cgroups after
-	 *     clone, so start the cgroup namespace again here: the jail sees its
-	 *     own cgroup as "/", and no host path (v2 was born there already). */
-	if (cfg->cg.version == CG_V1 && unshare(CLONE_NEWCGROUP) < 0)
-		die("cgroup namespace", errno, NULL);
 	/* 2. Nobody in the jail may read this process's memory or /proc files;
 	 *    and wipe the launcher's argv and environment from our copy. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -303,6 +298,11 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	/* 6. Loopback up and the fixed hostname (need CAP_NET_ADMIN/SYS_ADMIN). */
 	net_setup_child_or_die();
 	read_filter_or_die(fds->bpf, &prog);
+	/* cgroup v1: the launcher has moved us into the jail's cgroups by now
+	 * (it sends the filter after that), so start the cgroup namespace again:
+	 * the jail sees its own cgroup as "/", no host path (v2 was born there). */
+	if (cfg->cg.version == CG_V1 && unshare(CLONE_NEWCGROUP) < 0)
+		die("cgroup namespace", errno, NULL);
 	/* 7. Descriptors: 0-2 the program's streams, 3 the bridge, 4 status
 	 *    (close-on-exec), nothing else (close_range(2)). */
 	fds->status = lift_fd_or_die(fds->status);
@@ -450,16 +450,19 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 		j->stderr_fd = err[0];
 		j->stdin_fd = in[1];
 	}
-	/* v1: into the jail's cgroups before it may run anything */
-	r = cgroup_attach(&cfg->cg, j->pid);
-	if (r < 0)
-		abort_child_and_die(j, "join cgroup", -r);
 	userns_setup_parent_or_die(j->pid, cfg->host_uid, cfg->host_gid);
 	if (send(j->status_fd, &go, sizeof(go), MSG_NOSIGNAL) < 0)
 		abort_child_and_die(j, "start jail", errno);
 	/* Generate the BPF now, while the child builds its mounts. On failure
 	 * the child gets no complete filter and refuses to go on (fail
 	 * closed); it reports that itself, and so does a child that died first. */
+	/* v1: into the jail's cgroups. Moving a process there can wait for an
+	 * RCU grace period (the cgroup threadgroup lock), so it overlaps the
+	 * child's mounts; the child cannot start the program before it has the
+	 * filter, which is sent only once it is in its cgroups. */
+	r = cgroup_attach(&cfg->cg, j->pid);
+	if (r < 0)
+		abort_child_and_die(j, "join cgroup", -r);
 	r = send_filter(filter, bpf[1]);
 	(void)close(bpf[1]);
 	if (r < 0)
