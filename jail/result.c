@@ -345,6 +345,15 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	CHECK(key(g, "limits"));
 	if (gen_limits(g, cfg) < 0)
 		goto fail;
+	CHECK(key(g, "landlock"));
+	CHECK(yajl_gen_map_open(g));
+	CHECK(key(g, "mode"));
+	CHECK(str(g, cfg->policy.landlock == POLICY_LANDLOCK_REQUIRED ? "required"
+		     : cfg->policy.landlock == POLICY_LANDLOCK_OFF    ? "off"
+								      : "preferred"));
+	CHECK(key(g, "abi"));
+	CHECK(o->landlock_abi ? yajl_gen_integer(g, o->landlock_abi) : yajl_gen_null(g));
+	CHECK(yajl_gen_map_close(g));
 	CHECK(key(g, "policy"));
 	CHECK(yajl_gen_map_open(g));
 	CHECK(key(g, "name"));

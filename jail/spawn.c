@@ -28,6 +28,7 @@
 
 #include "jail/caps.h"
 #include "jail/exitcodes.h"
+#include "jail/landlock.h"
 #include "jail/limits.h"
 #include "jail/log.h"
 #include "jail/mount.h"
@@ -322,6 +323,9 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	limits_setup_child_or_die(&cfg->policy.limits, cfg->cg.pids);
 	/* 9. No capabilities, locked securebits, no_new_privs. */
 	caps_drop_child_or_die();
+	/* 9b. Landlock: after no_new_privs, which it requires; before seccomp,
+	 *     whose filter then need not allow the landlock syscalls. */
+	send_status(FD_STATUS, ST_LANDLOCK, 0, landlock_setup_child_or_die(cfg->policy.landlock));
 	/* 10. seccomp last: the filter then only has to allow what the
 	 *     program needs, plus what init does from here (fork, wait, send). */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)

@@ -18,6 +18,7 @@ enum status_kind {
 	ST_READY,          /* setup done, the program is being started */
 	ST_EXITED,         /* value: exit status */
 	ST_SIGNALED,       /* value: signal number */
+	ST_LANDLOCK,       /* value: the Landlock ABI applied (0: none) */
 };
 
 struct status_msg {

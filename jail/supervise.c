@@ -460,6 +460,9 @@ static void status_record(struct loop *l, const struct status_msg *m, int passed
 	case ST_READY:
 		l->ready = true;
 		break;
+	case ST_LANDLOCK:
+		o->landlock_abi = m->value >= 0 && m->value < 1000 ? m->value : 0;
+		break;
 	case ST_EXEC_ERROR:
 		o->exec_errno = m->err > 0 && m->err < 4096 ? m->err : EINVAL;
 		break;

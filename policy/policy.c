@@ -829,7 +829,8 @@ static int parse_best_effort(struct pctx *c, const struct json_node *arr, struct
 static int parse_root(struct pctx *c, const struct json_node *root, struct policy *p)
 {
 	static const char *const known[] = {"name",	     "limits",	    "identity", "env",
-					    "seccomp",	     "cgroup_parent", "best_effort", NULL};
+					    "seccomp",	     "cgroup_parent", "best_effort", "landlock",
+					    NULL};
 	const struct json_node *n;
 	int r;
 
@@ -861,6 +862,18 @@ static int parse_root(struct pctx *c, const struct json_node *root, struct polic
 	}
 	if ((n = json_get(root, "best_effort")) && (r = parse_best_effort(c, n, p)))
 		return r;
+	if ((n = json_get(root, "landlock"))) {
+		if ((r = want_type(c, n, "landlock", JSON_STRING)))
+			return r;
+		if (!strcmp(n->u.string.ptr, "required"))
+			p->landlock = POLICY_LANDLOCK_REQUIRED;
+		else if (!strcmp(n->u.string.ptr, "preferred"))
+			p->landlock = POLICY_LANDLOCK_PREFERRED;
+		else if (!strcmp(n->u.string.ptr, "off"))
+			p->landlock = POLICY_LANDLOCK_OFF;
+		else
+			return fail(c, n, "landlock", "must be \"required\", \"preferred\" or \"off\"");
+	}
 	n = json_get(root, "seccomp");
 	if (!n)
 		return missing(c, root, "", "seccomp");

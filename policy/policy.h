@@ -85,6 +85,12 @@ struct policy_env {
 	char *value;
 };
 
+enum policy_landlock {
+	POLICY_LANDLOCK_PREFERRED = 0, /* applied where the kernel has it (default) */
+	POLICY_LANDLOCK_REQUIRED,      /* a setup error where it has not */
+	POLICY_LANDLOCK_OFF,
+};
+
 struct policy {
 	char *name;                /* "name" field, or "unnamed" */
 	struct limits limits;
@@ -94,6 +100,7 @@ struct policy {
 	uint32_t uid_range_count;
 	char *cgroup_parent;       /* a delegated cgroup to create jails under, or NULL */
 	unsigned best_effort;      /* enum policy_limit_bit */
+	enum policy_landlock landlock; /* "landlock": "required" | "preferred" | "off" */
 	struct policy_env *env;    /* extra environment, in file order */
 	size_t nenv;
 	struct policy_seccomp seccomp;
