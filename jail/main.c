@@ -54,6 +54,7 @@ static const char usage_text[] =
 	"  --cpus N             CPU quota, fractional (cgroups; default 1)\n"
 	"  --cgroup-parent PATH create the jail's cgroup under this delegated cgroup\n"
 	"  --no-cgroup          limits by rlimits only, even as root\n"
+	"  --audit-log FILE     append one JSON line about the run to FILE\n"
 	"  --uid-range START:COUNT  as root, give each jail its own host uid/gid from\n"
 	"                       this range (locked in /run/actjail/uids)\n"
 	"  --quiet              no summary or warnings on stderr\n"
@@ -106,6 +107,7 @@ enum opt {
 	OPT_CGROUP_PARENT,
 	OPT_UID_RANGE,
 	OPT_NO_CGROUP,
+	OPT_AUDIT_LOG,
 };
 
 static const struct option options[] = {
@@ -133,6 +135,7 @@ static const struct option options[] = {
 	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
 	{ "uid-range", required_argument, NULL, OPT_UID_RANGE },
 	{ "no-cgroup", no_argument, NULL, OPT_NO_CGROUP },
+	{ "audit-log", required_argument, NULL, OPT_AUDIT_LOG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -276,6 +279,9 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			break;
 		case OPT_NO_CGROUP:
 			ov->no_cgroup = true;
+			break;
+		case OPT_AUDIT_LOG:
+			cfg->audit_log = xstrdup(optarg);
 			break;
 		case OPT_UID_RANGE: {
 			char *colon = strchr(optarg, ':');
@@ -742,6 +748,7 @@ static void config_free(struct config *cfg, struct overrides *ov)
 	free((char *)cfg->input_dir);
 	free((char *)cfg->output_dir);
 	free((char *)cfg->policy_path);
+	free((char *)cfg->audit_log);
 	free_strv(cfg->argv, runner_bootstrap);
 	free_strv(cfg->envp, NULL);
 	toolset_free(&cfg->tools);
@@ -884,6 +891,11 @@ int main(int argc, char **argv, char **envp)
 	v = result_verdict(&cfg, &o);
 	if (o.end == END_EXEC_ERROR)
 		log_error("%s: %s", cfg.argv[0], strerror(o.exec_errno));
+	if (cfg.audit_log) {
+		r = result_append_audit(&cfg, &o, &cap, &v, cfg.audit_log);
+		if (r < 0)
+			log_error("audit log %s: %s", cfg.audit_log, strerror(-r));
+	}
 	if (cfg.json) {
 		if (result_print_json(&cfg, &o, &cap, &v) < 0)
 			log_error("cannot write the result: %s", strerror(errno));

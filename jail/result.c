@@ -7,7 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 #include <yajl_gen.h>
+
+#include "jail/sha256.h"
 
 #include "jail/exitcodes.h"
 #include "jail/util.h"
@@ -366,6 +372,96 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	r = write_all(1, buf, len);
 	if (r == 0)
 		r = write_all(1, "\n", 1);
+fail:
+	yajl_gen_free(g);
+	return r;
+}
+
+int result_append_audit(const struct config *cfg, const struct outcome *o,
+			const struct capture *c, const struct verdict *v, const char *path)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	char when[64], code_sha[65];
+	struct timespec now;
+	struct tm tm;
+	size_t len;
+	int fd, r = -EIO;
+
+	if (!g)
+		return -ENOMEM;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	(void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (cfg->mode == MODE_RUN) {
+		sha256_hex(cfg->code, cfg->code_len, code_sha);
+	} else {
+		/* exec: the digest of the argv, NUL-separated */
+		struct sha256_ctx h;
+		unsigned char d[32];
+
+		sha256_init(&h);
+		for (size_t i = 0; cfg->argv[i]; i++)
+			sha256_update(&h, cfg->argv[i], strlen(cfg->argv[i]) + 1);
+		sha256_final(&h, d);
+		sha256_to_hex(d, code_sha);
+	}
+	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+	CHECK(yajl_gen_map_open(g));
+	CHECK(key(g, "time"));
+	CHECK(str(g, when));
+	CHECK(key(g, "launcher_pid"));
+	CHECK(yajl_gen_integer(g, getpid()));
+	CHECK(key(g, "mode"));
+	CHECK(str(g, cfg->mode == MODE_RUN ? "run" : "exec"));
+	CHECK(key(g, "code_sha256"));
+	CHECK(str(g, code_sha));
+	CHECK(key(g, "policy"));
+	CHECK(yajl_gen_map_open(g));
+	CHECK(key(g, "name"));
+	CHECK(str(g, cfg->policy.name));
+	CHECK(key(g, "sha256"));
+	CHECK(str(g, cfg->policy.sha256));
+	CHECK(yajl_gen_map_close(g));
+	CHECK(key(g, "limits"));
+	if (gen_limits(g, cfg) < 0)
+		goto fail;
+	if (gen_calls(g, o, false) < 0)
+		goto fail;
+	CHECK(key(g, "violations"));
+	CHECK(yajl_gen_array_open(g));
+	CHECK(yajl_gen_array_close(g));
+	CHECK(key(g, "status"));
+	CHECK(str(g, v->status));
+	CHECK(key(g, "reason"));
+	CHECK(v->reason ? str(g, v->reason) : yajl_gen_null(g));
+	CHECK(num(g, "exit_code", (uint64_t)v->exit_code));
+	CHECK(num(g, "duration_ms", o->duration_ms));
+	CHECK(num(g, "cpu_ms", o->cpu_ms));
+	CHECK(num(g, "memory_peak_kib", o->memory_peak_kib));
+	CHECK(num(g, "files_captured", c ? c->nfiles : 0));
+	CHECK(yajl_gen_map_close(g));
+	CHECK(yajl_gen_get_buf(g, &buf, &len));
+	/* One line, one write, O_APPEND and an exclusive lock: concurrent
+	 * launchers never interleave or overwrite each other's lines. */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	{
+		char *line = xmalloc(len + 1);
+
+		memcpy(line, buf, len);
+		line[len] = '\n';
+		if (flock(fd, LOCK_EX) < 0)
+			r = -errno;
+		else
+			r = write_all(fd, line, len + 1);
+		free(line);
+	}
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
 fail:
 	yajl_gen_free(g);
 	return r;

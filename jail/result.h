@@ -23,6 +23,12 @@ struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 int result_print_json(const struct config *cfg, const struct outcome *o,
 		      const struct capture *c, const struct verdict *v);
 
+/* Append one JSON line about the run to path (--audit-log): time, the
+ * program's sha256, policy, limits, tool calls, violations, status, reason.
+ * 0 or -errno. */
+int result_append_audit(const struct config *cfg, const struct outcome *o,
+			const struct capture *c, const struct verdict *v, const char *path);
+
 /* "actjail: ok, exit 0, 0.12 s, peak 9.8 MiB, 2 files captured" on stderr. */
 void result_print_summary(const struct outcome *o, const struct capture *c,
 			  const struct verdict *v);
