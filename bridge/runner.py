@@ -282,6 +282,38 @@ def _send(msg):
         pass
 
 
+def _hint(exc):
+    # A short note for the model when the jail, not the program, said no;
+    # the refusal may sit behind a wrapper (urllib's URLError, a chain).
+    seen = []
+    while exc is not None and len(seen) < 8 and exc not in seen:
+        seen.append(exc)
+        h = _hint1(exc)
+        if h:
+            return h
+        reason = getattr(exc, "reason", None)
+        exc = reason if isinstance(reason, BaseException) else (exc.__cause__ or exc.__context__)
+    return None
+
+
+def _hint1(exc):
+    import errno as E
+    name = type(exc).__name__
+    if name == "gaierror" or (isinstance(exc, OSError) and exc.errno in (
+            E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED, E.EADDRNOTAVAIL)):
+        return "network access is disabled in this sandbox; use the host tools (call_tool)"
+    if isinstance(exc, OSError) and exc.errno in (E.EROFS, E.EACCES) and \
+            not str(getattr(exc, "filename", "") or "").startswith(("/tmp", "/output", "/dev/shm")):
+        return "writes are only allowed under /output and /tmp; /input is read-only"
+    if isinstance(exc, OSError) and exc.errno in (E.ENOSPC, E.EFBIG):
+        return "/tmp, /output and each file are size-limited in this sandbox"
+    if isinstance(exc, OSError) and exc.errno == E.EPERM:
+        return "this operation is not permitted in the sandbox"
+    if isinstance(exc, MemoryError) or (isinstance(exc, OSError) and exc.errno == E.ENOMEM):
+        return "the sandbox's memory limit was reached"
+    return None
+
+
 def _report(code, exc):
     import linecache
     import traceback
@@ -292,6 +324,9 @@ def _report(code, exc):
     while tb is not None and tb.tb_frame.f_code.co_filename != "<code>":
         tb = tb.tb_next
     text = "".join(traceback.format_exception(type(exc), exc, tb))
+    hint = _hint(exc)
+    if hint:
+        text += "hint: " + hint + "\n"
     try:
         sys.stderr.write(text)
         sys.stderr.flush()
@@ -299,6 +334,8 @@ def _report(code, exc):
         pass
     msg = {"op": "exception", "type": type(exc).__name__, "message": str(exc),
            "traceback": text}
+    if hint:
+        msg["hint"] = hint
     if isinstance(exc, OSError) and isinstance(exc.errno, int):
         msg["errno"] = exc.errno   # ENOMEM from mmap is running out of memory too
     _send(msg)

@@ -323,6 +323,8 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 		CHECK(str(g, o->error->message));
 		CHECK(key(g, "traceback"));
 		CHECK(str(g, o->error->traceback));
+		CHECK(key(g, "hint"));
+		CHECK(o->error->hint ? str(g, o->error->hint) : yajl_gen_null(g));
 		CHECK(yajl_gen_map_close(g));
 	} else {
 		CHECK(yajl_gen_null(g));

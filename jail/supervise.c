@@ -257,6 +257,8 @@ static int on_line(const char *line, size_t len, void *ctx)
 		e->type = dup_member(root, "type");
 		e->message = dup_member(root, "message");
 		e->traceback = dup_member(root, "traceback");
+		if (message_string(root, "hint", NULL))
+			e->hint = dup_member(root, "hint");
 		{
 			const struct json_node *en = json_get(root, "errno");
 			int64_t v;
@@ -813,6 +815,7 @@ void outcome_free(struct outcome *o)
 		free(o->error->type);
 		free(o->error->message);
 		free(o->error->traceback);
+		free(o->error->hint);
 		free(o->error);
 	}
 	if (o->output_fd >= 0)

@@ -25,6 +25,7 @@ struct capbuf {
 
 struct py_error {
 	char *type, *message, *traceback;
+	char *hint;      /* the runner's note when the jail refused, or NULL */
 	int err; /* errno of an OSError, else 0 */
 };
 
