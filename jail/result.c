@@ -279,6 +279,33 @@ fail:
 	return -1;
 }
 
+/* The jail's self-check ("key=value ..."), as an object; null without one. */
+static int gen_enforced_readback(yajl_gen g, const char *rec)
+{
+	char buf[200], *save = NULL, *tok;
+
+	if (!rec[0])
+		return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
+	(void)snprintf(buf, sizeof(buf), "%s", rec);
+	CHECK(yajl_gen_map_open(g));
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		CHECK(key(g, tok));
+		if (eq[1] && strspn(eq + 1, "0123456789") == strlen(eq + 1) && strlen(eq + 1) < 10)
+			CHECK(yajl_gen_integer(g, atoi(eq + 1)));
+		else
+			CHECK(str(g, eq + 1));
+	}
+	CHECK(yajl_gen_map_close(g));
+	return 0;
+fail:
+	return -1;
+}
+
 int result_print_json(const struct config *cfg, const struct outcome *o,
 		      const struct capture *c, const struct verdict *v)
 {
@@ -352,6 +379,9 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 		goto fail;
 	CHECK(key(g, "limits"));
 	if (gen_limits(g, cfg) < 0)
+		goto fail;
+	CHECK(key(g, "enforced"));
+	if (gen_enforced_readback(g, o->enforced) < 0)
 		goto fail;
 	CHECK(key(g, "landlock"));
 	CHECK(yajl_gen_map_open(g));

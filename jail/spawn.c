@@ -35,6 +35,7 @@
 #include "jail/net.h"
 #include "jail/status.h"
 #include "jail/userns.h"
+#include "jail/verify.h"
 #include "jail/util.h"
 
 /* Final descriptor layout inside the jail. */
@@ -259,6 +260,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 {
 	struct sock_fprog prog;
 	struct mount_sources src;
+	int landlock_abi;
 	struct status_msg go;
 	ssize_t n;
 	int out_fd;
@@ -325,11 +327,20 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	caps_drop_child_or_die();
 	/* 9b. Landlock: after no_new_privs, which it requires; before seccomp,
 	 *     whose filter then need not allow the landlock syscalls. */
-	send_status(FD_STATUS, ST_LANDLOCK, 0, landlock_setup_child_or_die(cfg->policy.landlock));
+	landlock_abi = landlock_setup_child_or_die(cfg->policy.landlock);
+	send_status(FD_STATUS, ST_LANDLOCK, 0, landlock_abi);
 	/* 10. seccomp last: the filter then only has to allow what the
 	 *     program needs, plus what init does from here (fork, wait, send). */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		die("load seccomp filter", errno, NULL);
+	/* 11. Read every layer back and refuse to go on if one is missing. */
+	{
+		struct status_msg m = { .kind = ST_ENFORCED };
+
+		verify_child_or_die(cfg, landlock_abi, m.detail, sizeof(m.detail));
+		if (send(FD_STATUS, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+			_exit(EXIT_SETUP);
+	}
 	send_status(FD_STATUS, ST_READY, 0, 0);
 	init_loop(cfg);
 }

@@ -19,6 +19,7 @@ enum status_kind {
 	ST_EXITED,         /* value: exit status */
 	ST_SIGNALED,       /* value: signal number */
 	ST_LANDLOCK,       /* value: the Landlock ABI applied (0: none) */
+	ST_ENFORCED,       /* detail: the self-check's "key=value ..." read-back */
 };
 
 struct status_msg {

@@ -462,6 +462,10 @@ static void status_record(struct loop *l, const struct status_msg *m, int passed
 	case ST_READY:
 		l->ready = true;
 		break;
+	case ST_ENFORCED:
+		(void)snprintf(o->enforced, sizeof(o->enforced), "%.*s",
+			       (int)strnlen(m->detail, sizeof(m->detail)), m->detail);
+		break;
 	case ST_LANDLOCK:
 		o->landlock_abi = m->value >= 0 && m->value < 1000 ? m->value : 0;
 		break;

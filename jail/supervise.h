@@ -66,6 +66,7 @@ struct outcome {
 	uint64_t pids_max_hits;  /* forks refused at the cgroup's pids.max */
 	int64_t processes_max;   /* most processes at once, or -1 when not measurable */
 	int landlock_abi;        /* the Landlock ABI the jail got, 0 for none */
+	char enforced[200];      /* the jail's self-check read-back, "" if none */
 	struct capbuf out, err;
 	struct py_error *error;   /* uncaught exception reported by the runner */
 	int output_fd;            /* the /output tmpfs root, or -1 */

@@ -1,0 +1,17 @@
+/*
+ * verify.h - before the program starts, the jail's init reads its own state
+ * back from the kernel (/proc/self/status, uid_map, gid_map, mountinfo,
+ * /proc/net/dev) and refuses to go on if any layer differs from what was
+ * asked: a silent downgrade becomes a setup error. The read-back is a short
+ * "key=value ..." record that the launcher puts in the result as "enforced".
+ */
+#ifndef ACTJAIL_VERIFY_H
+#define ACTJAIL_VERIFY_H
+
+#include <stddef.h>
+
+#include "jail/config.h"
+
+void verify_child_or_die(const struct config *cfg, int landlock_abi, char *record, size_t len);
+
+#endif
