@@ -28,6 +28,7 @@ enum tag {
 	T_IN,
 	T_INPIPE,
 	T_RELAY,
+	T_NOTIFY,
 	T_CALL = 16,
 };
 enum call_kind { CK_OUT, CK_ERR, CK_IN, CK_PID, CK_TIMER, CALL_KINDS };
@@ -60,6 +61,7 @@ struct loop {
 	bool raw_tty;
 	struct termios saved_tty;
 	uint64_t cpu_snapshot_ms; /* CPU of the jail read just before a kill */
+	int notify_fd;            /* the jail's seccomp listener, or -1 */
 	/* tool calls */
 	struct call **slots;     /* max_in_flight entries */
 	size_t in_flight;

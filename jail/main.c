@@ -840,6 +840,11 @@ int main(int argc, char **argv, char **envp)
 	pick_uid(&cfg);
 	setup_cgroups(&cfg);
 
+	/* Refusals by the default action are reported: the jail's init gets a
+	 * listener and the launcher answers with the same errno. Only for an
+	 * errno default (SCMP_ACT_ERRNO), which the program cannot tell apart. */
+	cfg.policy.seccomp.notify_default =
+		(cfg.policy.seccomp.default_action & 0xffff0000u) == SCMP_ACT_ERRNO(0);
 	/* The filter is compiled before anything exists, so a rule libseccomp
 	 * refuses is reported with nothing to clean up. */
 	r = seccomp_compile(&cfg.policy.seccomp, cfg.policy_path ? cfg.policy_path : "default.json",

@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
+#include <seccomp.h>
 #include <yajl_gen.h>
 
 #include "jail/sha256.h"
@@ -279,6 +280,39 @@ fail:
 	return -1;
 }
 
+static int gen_violations(yajl_gen g, const struct outcome *o, bool args)
+{
+	CHECK(key(g, "violations"));
+	CHECK(yajl_gen_array_open(g));
+	for (size_t i = 0; i < o->nviolations; i++) {
+		const struct violation *v = &o->violations[i];
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, v->nr);
+		char num_name[32];
+
+		(void)snprintf(num_name, sizeof(num_name), "%d", v->nr);
+		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "syscall"));
+		CHECK(str(g, name ? name : num_name));
+		free(name);
+		CHECK(num(g, "nr", (uint64_t)v->nr));
+		CHECK(num(g, "count", v->count));
+		CHECK(key(g, "action"));
+		CHECK(str(g, "errno"));
+		if (args) {
+			CHECK(key(g, "first_args"));
+			CHECK(yajl_gen_array_open(g));
+			for (int k = 0; k < 6; k++)
+				CHECK(yajl_gen_integer(g, (long long)v->first_args[k]));
+			CHECK(yajl_gen_array_close(g));
+		}
+		CHECK(yajl_gen_map_close(g));
+	}
+	CHECK(yajl_gen_array_close(g));
+	return 0;
+fail:
+	return -1;
+}
+
 /* The jail's self-check ("key=value ..."), as an object; null without one. */
 static int gen_enforced_readback(yajl_gen g, const char *rec)
 {
@@ -383,6 +417,8 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	CHECK(key(g, "enforced"));
 	if (gen_enforced_readback(g, o->enforced) < 0)
 		goto fail;
+	if (gen_violations(g, o, true) < 0)
+		goto fail;
 	CHECK(key(g, "landlock"));
 	CHECK(yajl_gen_map_open(g));
 	CHECK(key(g, "mode"));
@@ -460,9 +496,8 @@ int result_append_audit(const struct config *cfg, const struct outcome *o,
 		goto fail;
 	if (gen_calls(g, o, false) < 0)
 		goto fail;
-	CHECK(key(g, "violations"));
-	CHECK(yajl_gen_array_open(g));
-	CHECK(yajl_gen_array_close(g));
+	if (gen_violations(g, o, false) < 0)
+		goto fail;
 	CHECK(key(g, "status"));
 	CHECK(str(g, v->status));
 	CHECK(key(g, "reason"));

@@ -70,9 +70,9 @@ static void send_status(int fd, uint32_t kind, int32_t err, int32_t value)
 		_exit(EXIT_SETUP);
 }
 
-static void send_fd_or_die(int sock, int fd)
+static void send_fd_kind_or_die(int sock, int fd, uint32_t kind)
 {
-	struct status_msg m = { .kind = ST_OUTPUT_FD };
+	struct status_msg m = { .kind = kind };
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
@@ -86,7 +86,7 @@ static void send_fd_or_die(int sock, int fd)
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		die("send /output handle", errno, NULL);
+		die("send a handle to the launcher", errno, NULL);
 }
 
 /* Put src at target without clobbering other sources: callers first move
@@ -296,7 +296,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	}
 	/* 5. Private mounts, tmpfs root, binds, /proc, /dev, pivot_root. */
 	out_fd = mount_setup_child_or_die(cfg, &src);
-	send_fd_or_die(fds->status, out_fd);
+	send_fd_kind_or_die(fds->status, out_fd, ST_OUTPUT_FD);
 	(void)close(out_fd);
 	/* 6. Loopback up and the fixed hostname (need CAP_NET_ADMIN/SYS_ADMIN). */
 	net_setup_child_or_die();
@@ -331,8 +331,19 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	send_status(FD_STATUS, ST_LANDLOCK, 0, landlock_abi);
 	/* 10. seccomp last: the filter then only has to allow what the
 	 *     program needs, plus what init does from here (fork, wait, send). */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+	if (cfg->policy.seccomp.notify_default) {
+		/* refused calls come to the launcher, which answers EPERM and
+		 * records them (seccomp_unotify(2)) */
+		long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+					SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+
+		if (listener < 0)
+			die("load seccomp filter", errno, "with a listener");
+		send_fd_kind_or_die(FD_STATUS, (int)listener, ST_NOTIFY_FD);
+		(void)close((int)listener);
+	} else if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
 		die("load seccomp filter", errno, NULL);
+	}
 	/* 11. Read every layer back and refuse to go on if one is missing. */
 	{
 		struct status_msg m = { .kind = ST_ENFORCED };

@@ -20,6 +20,7 @@ enum status_kind {
 	ST_SIGNALED,       /* value: signal number */
 	ST_LANDLOCK,       /* value: the Landlock ABI applied (0: none) */
 	ST_ENFORCED,       /* detail: the self-check's "key=value ..." read-back */
+	ST_NOTIFY_FD,      /* carries the seccomp listener via SCM_RIGHTS */
 };
 
 struct status_msg {

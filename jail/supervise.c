@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -466,6 +467,14 @@ static void status_record(struct loop *l, const struct status_msg *m, int passed
 		(void)snprintf(o->enforced, sizeof(o->enforced), "%.*s",
 			       (int)strnlen(m->detail, sizeof(m->detail)), m->detail);
 		break;
+	case ST_NOTIFY_FD:
+		if (passed_fd >= 0 && l->notify_fd < 0) {
+			l->notify_fd = passed_fd;
+			passed_fd = -1;
+			set_nonblock(l->notify_fd);
+			watch(l, l->notify_fd, EPOLLIN, T_NOTIFY);
+		}
+		break;
 	case ST_LANDLOCK:
 		o->landlock_abi = m->value >= 0 && m->value < 1000 ? m->value : 0;
 		break;
@@ -532,6 +541,55 @@ static void status_readable(struct loop *l)
 			continue;
 		}
 		status_record(l, &m, passed);
+	}
+}
+
+/* ---- refused syscalls (seccomp user notification) ------------------------- */
+
+static void record_violation(struct outcome *o, const struct seccomp_notif *req)
+{
+	size_t i;
+
+	for (i = 0; i < o->nviolations; i++)
+		if (o->violations[i].nr == req->data.nr) {
+			o->violations[i].count++;
+			return;
+		}
+	if (o->nviolations == MAX_VIOLATIONS) {
+		o->violations_dropped++;
+		return;
+	}
+	o->violations[i].nr = req->data.nr;
+	o->violations[i].count = 1;
+	memcpy(o->violations[i].first_args, req->data.args, sizeof(req->data.args));
+	o->nviolations++;
+}
+
+/* Answer each refused call with the default action's errno, as the filter
+ * would have, and record it. The program sees only the error. */
+static void notify_readable(struct loop *l, uint32_t events)
+{
+	uint32_t action = l->cfg->policy.seccomp.default_action;
+
+	for (int n = 0; n < 64; n++) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			/* EAGAIN-like: none pending; ENOENT: its task died first */
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			if (events & (EPOLLHUP | EPOLLERR))
+				unwatch_close(l, &l->notify_fd);
+			return;
+		}
+		record_violation(l->o, &req);
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.error = -(int)(action & 0xffff);
+		/* the task may be gone already: nothing to answer then */
+		(void)ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
 }
 
@@ -631,7 +689,7 @@ void supervise_signal_mask(sigset_t *mask)
 void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 {
 	struct loop l = { .cfg = cfg, .j = j, .o = o, .ep = -1, .sfd = -1, .tfd = -1,
-			  .relay_fd = -1 };
+			  .relay_fd = -1, .notify_fd = -1 };
 	struct itimerspec its = { 0 };
 	uint64_t spin_until = 0;
 	sigset_t mask;
@@ -764,6 +822,9 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 			case T_INPIPE:
 				in_flush(&l);
 				break;
+			case T_NOTIFY:
+				notify_readable(&l, evs[i].events);
+				break;
 			case T_RELAY:
 				bridge_traffic = true;
 				calls_relay_event(&l, evs[i].events);
@@ -793,6 +854,7 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 	unwatch_close(&l, &j->bridge_fd);
 	unwatch_close(&l, &j->status_fd);
 	unwatch_close(&l, &j->stdin_fd);
+	unwatch_close(&l, &l.notify_fd);
 	(void)close(j->pidfd);
 	(void)close(l.sfd);
 	(void)close(l.tfd);

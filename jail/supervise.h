@@ -53,6 +53,14 @@ struct bridge_stats {
 	const char *limit_hit; /* the first bridge limit crossed, or NULL */
 };
 
+#define MAX_VIOLATIONS 64
+
+struct violation {
+	int nr;                 /* native syscall number */
+	uint64_t count;
+	uint64_t first_args[6];
+};
+
 struct outcome {
 	enum end_kind end;
 	int exit_code;
@@ -67,6 +75,9 @@ struct outcome {
 	int64_t processes_max;   /* most processes at once, or -1 when not measurable */
 	int landlock_abi;        /* the Landlock ABI the jail got, 0 for none */
 	char enforced[200];      /* the jail's self-check read-back, "" if none */
+	struct violation violations[MAX_VIOLATIONS]; /* refused syscalls, distinct */
+	size_t nviolations;
+	uint64_t violations_dropped; /* refusals of syscalls past MAX_VIOLATIONS kinds */
 	struct capbuf out, err;
 	struct py_error *error;   /* uncaught exception reported by the runner */
 	int output_fd;            /* the /output tmpfs root, or -1 */

@@ -76,6 +76,10 @@ struct policy_rule {
 
 struct policy_seccomp {
 	uint32_t default_action;
+	/* set by the launcher, not the file: compile the default action as a
+	 * user notification (the launcher answers with the default's errno and
+	 * records the refused call) */
+	bool notify_default;
 	struct policy_rule *rules;
 	size_t nrules;
 };

@@ -450,7 +450,7 @@ int seccomp_compile(const struct policy_seccomp *p, const char *filename, scmp_f
 	*out = NULL;
 	if (err && errlen)
 		err[0] = '\0';
-	ctx = seccomp_init(p->default_action);
+	ctx = seccomp_init(p->notify_default ? SCMP_ACT_NOTIFY : p->default_action);
 	if (!ctx)
 		return fail(&c, NULL, -EINVAL, "seccomp.default_action: libseccomp refused it");
 	/*

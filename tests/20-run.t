@@ -139,6 +139,7 @@ types = {
                                                      "bad_messages", "dropped_replies"))
                         and v.get("limit_hit", 0) is None and len(v) == 6,
     "limits": lambda v: isinstance(v, dict), "policy": lambda v: isinstance(v, dict),
+    "violations": lambda v: v == [],
     "enforced": lambda v: isinstance(v, dict) and v.get("seccomp") == "filter"
                           and v.get("capabilities") == "none" and v.get("network") == "lo",
     "landlock": lambda v: isinstance(v, dict) and v.get("mode") in ("required", "preferred", "off")
