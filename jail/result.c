@@ -52,30 +52,19 @@ struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 		/* RLIMIT_CPU sends SIGXCPU at the soft limit, SIGKILL at the hard */
 		if (l->cpu_time_ms && (o->signal == SIGXCPU ||
 				       (o->signal == SIGKILL && o->cpu_ms >= l->cpu_time_ms))) {
-			v.status = "timeout";
-			v.reason = "cpu_time";
-			v.exit_code = EXIT_TIMEOUT;
+			v = (struct verdict){ "timeout", "cpu_time", EXIT_TIMEOUT };
 		} else {
-			v.status = "killed";
-			v.reason = failure_reason(o);
-			v.exit_code = EXIT_SIGNAL_BASE + o->signal;
+			v = (struct verdict){ "killed", failure_reason(o), EXIT_SIGNAL_BASE + o->signal };
 		}
 		break;
 	case END_TIMEOUT:
-		v.status = "timeout";
-		v.reason = "wall_time";
-		v.exit_code = EXIT_TIMEOUT;
+		v = (struct verdict){ "timeout", "wall_time", EXIT_TIMEOUT };
 		break;
 	case END_KILLED:
-		v.status = "killed";
-		v.reason = "signal";
-		v.exit_code = EXIT_SIGNAL_BASE + o->signal;
+		v = (struct verdict){ "killed", "signal", EXIT_SIGNAL_BASE + o->signal };
 		break;
 	case END_SETUP_ERROR:
-		v.status = "setup_error";
-		v.reason = "setup";
-		v.exit_code = EXIT_SETUP;
-		return v;
+		return (struct verdict){ "setup_error", "setup", EXIT_SETUP };
 	case END_EXEC_ERROR:
 		v.exit_code = o->exec_errno == ENOENT || o->exec_errno == ENOTDIR ? EXIT_NOT_FOUND
 										  : EXIT_CANNOT_EXEC;
