@@ -273,3 +273,81 @@ with open(info, "w") as f:
 sys.stdout.buffer.write(out)
 sys.exit(status)' "$T/pty.info" "$@"
 }
+
+# ---- the attack suite (tests/security/attack-*.t) ----------------------------
+# Each attack test runs one hostile program and checks the outcome from
+# inside (what the program saw, the result) and outside (the host):
+#
+#   attack_begin            plant host canaries and note the namespaces alive
+#   jrun [OPTIONS] <<'PY'   the hostile program (its stdout: JSON for `out`)
+#   ...inside checks (is/like over field/out)...
+#   attack_end              the canaries untouched, nothing of the jail left
+#
+# Canaries: $HOST_DIR is a host directory (mode 0777, under the test's temp
+# dir) holding $HOST_SECRET, a world-readable file whose content is
+# $SECRET_TOKEN: only the jail's walls keep the program from it. A TCP
+# canary listens on the host's loopback ($CANARY_PORT). The program gets
+# the paths and the port in its environment (HOST_DIR, HOST_SECRET,
+# CANARY_PORT) but never the token. attack_end checks that HOST_DIR is
+# byte-for-byte as planted, the canary accepted nothing, the token appears
+# nowhere in the result, and no process of a pid namespace created since
+# attack_begin is left (a double fork, a daemon, a stopped child).
+
+_pidns_list() { # the pid namespaces of every process we may inspect
+	local p
+	for p in /proc/[0-9]*; do readlink "$p/ns/pid" 2>/dev/null; done | sort -u
+}
+
+_host_dir_state() {
+	(cd "$HOST_DIR" && find . -printf '%p %y %m %s %U %n\n' | sort && cat "$HOST_SECRET") | sha256sum
+}
+
+attack_begin() {
+	HOST_DIR="$T/host"
+	mkdir -p "$HOST_DIR/sub"
+	chmod 0777 "$HOST_DIR" "$HOST_DIR/sub"
+	SECRET_TOKEN="secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	HOST_SECRET="$HOST_DIR/secret.txt"
+	printf '%s\n' "$SECRET_TOKEN" >"$HOST_SECRET"
+	chmod 0666 "$HOST_SECRET"
+	_host_state=$(_host_dir_state)
+	_pidns_before=$(_pidns_list)
+	_host_pidns=$(readlink /proc/self/ns/pid)
+	canary_start
+	export HOST_DIR HOST_SECRET CANARY_PORT
+}
+
+# jail_leftovers: the pids of processes in a pid namespace that is neither
+# ours nor one alive at attack_begin: what a jail left behind.
+jail_leftovers() {
+	local p ns
+	for p in /proc/[0-9]*; do
+		ns=$(readlink "$p/ns/pid" 2>/dev/null) || continue
+		[ "$ns" = "$_host_pidns" ] && continue
+		printf '%s\n' "$_pidns_before" | grep -qxF -- "$ns" && continue
+		printf '%s ' "${p#/proc/}"
+	done
+}
+
+# attack_end [ENV_OPTS]: the outside checks (four tests)
+attack_end() {
+	local left
+	is "$(_host_dir_state)" "$_host_state" "outside: the host directory and its secret are untouched"
+	is "$(canary_hits)" 0 "outside: the host's loopback canary saw no connection"
+	if grep -qF -- "$SECRET_TOKEN" "$T/result.json" "$T/stderr" 2>/dev/null; then
+		ok 1 "outside: the host secret appears nowhere in the result"
+	else
+		ok 0 "outside: the host secret appears nowhere in the result"
+	fi
+	# no grace period: the launcher reaps the jail's init, and the kernel
+	# reaps every process of a pid namespace before its init (see
+	# pid_namespaces(7)), so once actjail has exited nothing may remain
+	left=$(jail_leftovers)
+	is "$left" "" "outside: no process of the jail is left"
+}
+
+# jattack [OPTIONS] <<'PY': jrun with the canaries' locations passed in
+jattack() {
+	jrun --env HOST_DIR="$HOST_DIR" --env HOST_SECRET="$HOST_SECRET" \
+		--env CANARY_PORT="$CANARY_PORT" "$@"
+}
