@@ -46,7 +46,7 @@ comma := ,
 LIB_SRC  := bridge/json.c bridge/frame.c bridge/message.c bridge/tools.c policy/policy.c policy/seccomp.c \
             jail/sha256.c jail/util.c jail/cgroup.c
 JAIL_SRC := jail/main.c jail/spawn.c jail/supervise.c jail/userns.c jail/mount.c jail/net.c \
-            jail/caps.c jail/limits.c jail/capture.c jail/result.c jail/log.c jail/calls.c jail/landlock.c jail/verify.c \
+            jail/caps.c jail/limits.c jail/capture.c jail/result.c jail/log.c jail/calls.c jail/landlock.c jail/verify.c jail/violation.c \
             $(NONSS)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 JAIL_OBJ := $(JAIL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/jail/embed.o

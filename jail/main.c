@@ -845,6 +845,9 @@ int main(int argc, char **argv, char **envp)
 	 * errno default (SCMP_ACT_ERRNO), which the program cannot tell apart. */
 	cfg.policy.seccomp.notify_default =
 		(cfg.policy.seccomp.default_action & 0xffff0000u) == SCMP_ACT_ERRNO(0);
+	/* Connects and sends to places off the jail's loopback are reported
+	 * through the same listener (jail/violation.c). */
+	cfg.policy.seccomp.notify_net = cfg.policy.seccomp.notify_default;
 	/* The filter is compiled before anything exists, so a rule libseccomp
 	 * refuses is reported with nothing to clean up. */
 	r = seccomp_compile(&cfg.policy.seccomp, cfg.policy_path ? cfg.policy_path : "default.json",

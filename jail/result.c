@@ -269,17 +269,40 @@ fail:
 	return -1;
 }
 
-static int gen_violations(yajl_gen g, const struct outcome *o, bool args)
+/* What capture refused because of what the program planted; the host-side
+ * failures (unreadable, cannot write destination) are not the program's. */
+static bool capture_refusal(const char *reason)
+{
+	static const char *const planted[] = {
+		"symlink",	   "hardlink",	       "fifo",		   "socket",
+		"device",	   "unsafe name",      "too deep",	   "file count limit",
+		"file size limit", "total size limit", NULL,
+	};
+
+	for (size_t i = 0; planted[i]; i++)
+		if (!strcmp(reason, planted[i]))
+			return true;
+	return false;
+}
+
+/* The violations: refused syscalls and network destinations (kind, syscall,
+ * nr, count, action, errno, first_args, address), then capture refusals
+ * (kind, path, reason; syscall, nr and first_args null). args: with
+ * first_args (the result) or without (the audit log). */
+static int gen_violations(yajl_gen g, const struct outcome *o, const struct capture *c, bool args)
 {
 	CHECK(key(g, "violations"));
 	CHECK(yajl_gen_array_open(g));
 	for (size_t i = 0; i < o->nviolations; i++) {
 		const struct violation *v = &o->violations[i];
 		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, v->nr);
+		const char *ename = strerrorname_np(v->err);
 		char num_name[32];
 
 		(void)snprintf(num_name, sizeof(num_name), "%d", v->nr);
 		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "kind"));
+		CHECK(str(g, v->kind == VIOLATION_NETWORK ? "network" : "syscall"));
 		CHECK(key(g, "syscall"));
 		CHECK(str(g, name ? name : num_name));
 		free(name);
@@ -287,12 +310,41 @@ static int gen_violations(yajl_gen g, const struct outcome *o, bool args)
 		CHECK(num(g, "count", v->count));
 		CHECK(key(g, "action"));
 		CHECK(str(g, "errno"));
+		CHECK(key(g, "errno"));
+		CHECK(ename ? str(g, ename) : yajl_gen_integer(g, v->err));
+		if (v->kind == VIOLATION_NETWORK) {
+			CHECK(key(g, "address"));
+			CHECK(str(g, v->address));
+		}
 		if (args) {
 			CHECK(key(g, "first_args"));
 			CHECK(yajl_gen_array_open(g));
 			for (int k = 0; k < 6; k++)
 				CHECK(yajl_gen_integer(g, (long long)v->first_args[k]));
 			CHECK(yajl_gen_array_close(g));
+		}
+		CHECK(yajl_gen_map_close(g));
+	}
+	for (size_t i = 0; c && i < c->nskipped; i++) {
+		if (!capture_refusal(c->skipped[i].reason))
+			continue;
+		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "kind"));
+		CHECK(str(g, "capture"));
+		CHECK(key(g, "syscall"));
+		CHECK(yajl_gen_null(g));
+		CHECK(key(g, "nr"));
+		CHECK(yajl_gen_null(g));
+		CHECK(num(g, "count", 1));
+		CHECK(key(g, "action"));
+		CHECK(str(g, "skipped"));
+		CHECK(key(g, "path"));
+		CHECK(str(g, c->skipped[i].path));
+		CHECK(key(g, "reason"));
+		CHECK(str(g, c->skipped[i].reason));
+		if (args) {
+			CHECK(key(g, "first_args"));
+			CHECK(yajl_gen_null(g));
 		}
 		CHECK(yajl_gen_map_close(g));
 	}
@@ -406,7 +458,7 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	CHECK(key(g, "enforced"));
 	if (gen_enforced_readback(g, o->enforced) < 0)
 		goto fail;
-	if (gen_violations(g, o, true) < 0)
+	if (gen_violations(g, o, c, true) < 0)
 		goto fail;
 	CHECK(key(g, "landlock"));
 	CHECK(yajl_gen_map_open(g));
@@ -485,7 +537,7 @@ int result_append_audit(const struct config *cfg, const struct outcome *o,
 		goto fail;
 	if (gen_calls(g, o, false) < 0)
 		goto fail;
-	if (gen_violations(g, o, false) < 0)
+	if (gen_violations(g, o, c, false) < 0)
 		goto fail;
 	CHECK(key(g, "status"));
 	CHECK(str(g, v->status));
@@ -526,13 +578,21 @@ fail:
 void result_print_summary(const struct outcome *o, const struct capture *c,
 			  const struct verdict *v)
 {
+	size_t refused = o->nviolations;
+	char also[48] = "";
+
+	for (size_t i = 0; c && i < c->nskipped; i++)
+		refused += capture_refusal(c->skipped[i].reason);
+	if (refused)
+		(void)snprintf(also, sizeof(also), ", %zu violation%s", refused,
+			       refused == 1 ? "" : "s");
 	(void)fprintf(stderr,
 		      "actjail: %s%s%s%s, exit %d, %llu.%03llu s, cpu %llu ms, peak %llu KiB, "
-		      "%zu file%s captured%s%s\n",
+		      "%zu file%s captured%s%s%s\n",
 		      v->status, v->reason ? " (" : "", v->reason ? v->reason : "",
 		      v->reason ? ")" : "", v->exit_code, (unsigned long long)(o->duration_ms / 1000),
 		      (unsigned long long)(o->duration_ms % 1000), (unsigned long long)o->cpu_ms,
 		      (unsigned long long)o->memory_peak_kib, c ? c->nfiles : 0,
 		      c && c->nfiles == 1 ? "" : "s", o->out.truncated ? ", stdout truncated" : "",
-		      o->err.truncated ? ", stderr truncated" : "");
+		      o->err.truncated ? ", stderr truncated" : "", also);
 }

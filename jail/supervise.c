@@ -28,6 +28,7 @@
 #include "jail/util.h"
 
 #include "jail/loop.h"
+#include "jail/violation.h"
 
 /* How long the loop polls after bridge traffic before it blocks. */
 #define SPIN_NS 60000u
@@ -546,31 +547,11 @@ static void status_readable(struct loop *l)
 
 /* ---- refused syscalls (seccomp user notification) ------------------------- */
 
-static void record_violation(struct outcome *o, const struct seccomp_notif *req)
-{
-	size_t i;
-
-	for (i = 0; i < o->nviolations; i++)
-		if (o->violations[i].nr == req->data.nr) {
-			o->violations[i].count++;
-			return;
-		}
-	if (o->nviolations == MAX_VIOLATIONS) {
-		o->violations_dropped++;
-		return;
-	}
-	o->violations[i].nr = req->data.nr;
-	o->violations[i].count = 1;
-	memcpy(o->violations[i].first_args, req->data.args, sizeof(req->data.args));
-	o->nviolations++;
-}
-
-/* Answer each refused call with the default action's errno, as the filter
- * would have, and record it. The program sees only the error. */
+/* Answer each notification (jail/violation.c decides): a refused call
+ * gets the default action's errno, as the filter would have given, a
+ * network check goes on or gets ENETUNREACH. The program sees only that. */
 static void notify_readable(struct loop *l, uint32_t events)
 {
-	uint32_t action = l->cfg->policy.seccomp.default_action;
-
 	for (int n = 0; n < 64; n++) {
 		struct seccomp_notif req;
 		struct seccomp_notif_resp resp;
@@ -584,12 +565,18 @@ static void notify_readable(struct loop *l, uint32_t events)
 				unwatch_close(l, &l->notify_fd);
 			return;
 		}
-		record_violation(l->o, &req);
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
-		resp.error = -(int)(action & 0xffff);
-		/* the task may be gone already: nothing to answer then */
-		(void)ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		violation_answer(l->cfg, l->notify_fd, &req, &resp, l->o);
+		/* the task may be gone already: nothing to answer then. A kernel
+		 * without FLAG_CONTINUE (before 5.5) refuses it: the check is then
+		 * refused, never left waiting. */
+		if (ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINVAL &&
+		    resp.flags) {
+			resp.flags = 0;
+			resp.error = -ENETUNREACH;
+			(void)ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		}
 	}
 }
 

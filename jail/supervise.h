@@ -55,10 +55,18 @@ struct bridge_stats {
 
 #define MAX_VIOLATIONS 64
 
+enum violation_kind {
+	VIOLATION_SYSCALL, /* refused by the policy's default action */
+	VIOLATION_NETWORK, /* a destination off the jail's loopback */
+};
+
 struct violation {
+	enum violation_kind kind;
 	int nr;                 /* native syscall number */
+	int err;                /* the errno the program got */
 	uint64_t count;
 	uint64_t first_args[6];
+	char address[64];       /* VIOLATION_NETWORK: "192.0.2.1:80", "[2001:db8::1]:443" */
 };
 
 struct outcome {

@@ -80,6 +80,11 @@ struct policy_seccomp {
 	 * user notification (the launcher answers with the default's errno and
 	 * records the refused call) */
 	bool notify_default;
+	/* set by the launcher: connect and sendto with an address, where
+	 * the policy allows them without conditions, come to the
+	 * launcher too, which reports destinations off the jail's loopback
+	 * (seccomp_net_notified tells which) */
+	bool notify_net;
 	struct policy_rule *rules;
 	size_t nrules;
 };

@@ -439,6 +439,45 @@ static int order_rules(const struct policy_seccomp *p, size_t **idx)
 	return 0;
 }
 
+bool seccomp_net_notified(const struct policy_seccomp *p, int nr)
+{
+	const struct policy_rule *only = NULL;
+
+	if (!p->notify_net || (nr != SCMP_SYS(connect) && nr != SCMP_SYS(sendto)))
+		return false;
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (p->rules[i].nr != nr)
+			continue;
+		if (only)
+			return false;
+		only = &p->rules[i];
+	}
+	return only && only->nargs == 0 && only->action == SCMP_ACT_ALLOW;
+}
+
+/* The network checks: connect always comes to the launcher, sendto only
+ * with a destination address (argument 4), so the common send on a
+ * connected socket costs nothing. The launcher lets loopback through; the
+ * network namespace is what enforces, this only reports. sendmsg is not
+ * checked: the jail's init passes the listener itself with sendmsg, and
+ * a msghdr's address cannot be seen by a filter. */
+static int add_net_notify(struct cctx *c, scmp_filter_ctx ctx, const struct policy_rule *r,
+			  bool notify_default)
+{
+	const struct scmp_arg_cmp no_addr = {4, SCMP_CMP_EQ, 0, 0};
+	const struct scmp_arg_cmp addr = {4, SCMP_CMP_NE, 0, 0};
+	int rc = 0;
+
+	if (r->nr == SCMP_SYS(sendto))
+		rc = add_rule(c, ctx, r, SCMP_ACT_ALLOW, &no_addr, 1);
+	/* with a notifying default action, what is left goes there anyway
+	 * (and libseccomp refuses a rule with the default's action) */
+	if (rc || notify_default)
+		return rc;
+	return add_rule(c, ctx, r, SCMP_ACT_NOTIFY, r->nr == SCMP_SYS(sendto) ? &addr : NULL,
+			r->nr == SCMP_SYS(sendto) ? 1 : 0);
+}
+
 int seccomp_compile(const struct policy_seccomp *p, const char *filename, scmp_filter_ctx *out,
 		    char *err, size_t errlen)
 {
@@ -475,7 +514,10 @@ int seccomp_compile(const struct policy_seccomp *p, const char *filename, scmp_f
 
 		while (j < p->nrules && p->rules[idx[j]].nr == p->rules[idx[i]].nr)
 			j++;
-		r = add_syscall(&c, ctx, p->default_action, p->rules, idx + i, j - i);
+		if (seccomp_net_notified(p, p->rules[idx[i]].nr))
+			r = add_net_notify(&c, ctx, &p->rules[idx[i]], p->notify_default);
+		else
+			r = add_syscall(&c, ctx, p->default_action, p->rules, idx + i, j - i);
 		i = j;
 	}
 	free(idx);

@@ -23,4 +23,9 @@
 int seccomp_compile(const struct policy_seccomp *p, const char *filename,
 		    scmp_filter_ctx *out, char *err, size_t errlen);
 
+/* Whether the compiled filter sends syscall nr to the launcher as a network
+ * check (p->notify_net and a plain allow rule for connect or sendto)
+ * rather than allowing it. */
+bool seccomp_net_notified(const struct policy_seccomp *p, int nr);
+
 #endif

@@ -620,6 +620,48 @@ static void test_behaviour(void)
 	policy_free(&p);
 }
 
+/* The launcher's compile: refusals by the default action and the network
+ * checks (connect; sendto with an address) come to the listener. */
+static void test_notify(const char *text)
+{
+	static struct prog prog;
+	uint64_t to[6] = {3, 0x1000, 1, 0, 0x2000, 16}, plain[6] = {3, 0x1000, 1, 0, 0, 0};
+	struct policy p;
+	scmp_filter_ctx ctx;
+	char err[512];
+
+	if (!ok(policy_parse(text, strlen(text), "d.json", &p, err, sizeof(err)) == 0,
+		"default.json parses for the notify compile")) {
+		diag(err);
+		return;
+	}
+	p.seccomp.notify_default = p.seccomp.notify_net = true;
+	ok(seccomp_net_notified(&p.seccomp, SCMP_SYS(connect)) &&
+		   seccomp_net_notified(&p.seccomp, SCMP_SYS(sendto)) &&
+		   !seccomp_net_notified(&p.seccomp, SCMP_SYS(sendmsg)) &&
+		   !seccomp_net_notified(&p.seccomp, SCMP_SYS(ptrace)),
+	   "network checks: connect and sendto, not sendmsg or a refused call");
+	if (!ok(seccomp_compile(&p.seccomp, "d.json", &ctx, err, sizeof(err)) == 0,
+		"compiles with a notifying default and network checks") ||
+	    !ok(export(ctx, &prog) == 0, "exported")) {
+		diag(err);
+		policy_free(&p);
+		return;
+	}
+	is_int(call(&prog, "connect", 3, 0x1000, 16), SECCOMP_RET_USER_NOTIF, "connect: notified");
+	is_int(run(&prog, AUDIT_ARCH_X86_64, SCMP_SYS(sendto), to), SECCOMP_RET_USER_NOTIF,
+	       "sendto with an address: notified");
+	is_int(run(&prog, AUDIT_ARCH_X86_64, SCMP_SYS(sendto), plain), SECCOMP_RET_ALLOW,
+	       "sendto without an address (send): allowed");
+	is_int(call(&prog, "sendmsg", 3, 0x1000, 0), SECCOMP_RET_ALLOW, "sendmsg: allowed");
+	is_int(call(&prog, "ptrace", 0, 1, 0), SECCOMP_RET_USER_NOTIF, "a refused call: notified");
+	is_int(call(&prog, "read", 0, 0, 0), SECCOMP_RET_ALLOW, "read: allowed");
+	seccomp_release(ctx);
+	p.seccomp.notify_net = false;
+	ok(!seccomp_net_notified(&p.seccomp, SCMP_SYS(connect)), "no network checks unless asked");
+	policy_free(&p);
+}
+
 int main(void)
 {
 	static char buf[1 << 16];
@@ -645,6 +687,7 @@ int main(void)
 		test_default_bpf(&prog);
 	seccomp_release(ctx);
 	policy_free(&p);
+	test_notify(buf);
 	test_compiler();
 	test_behaviour();
 	return done_testing();
