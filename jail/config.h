@@ -42,6 +42,7 @@ struct config {
 	bool transcript;         /* record arguments and results of tool calls */
 	const char *cgroup_parent; /* --cgroup-parent, else the policy's, else NULL */
 	bool no_cgroup;          /* --no-cgroup */
+	bool reports_violations; /* refusals come to the launcher (seccomp listener) */
 	const char *audit_log;   /* --audit-log FILE, or NULL */
 	struct cgroup_jail cg;   /* the jail's cgroups; version CG_NONE without */
 	int uid_lock_fd;         /* lock on the per-jail uid of --uid-range, or -1 */

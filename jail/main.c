@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include "jail/capture.h"
@@ -688,6 +691,52 @@ check:
 		    "or mark cpus best_effort in the policy");
 }
 
+/* Whether release (uname) is at least major.minor. */
+static bool kernel_at_least(const char *release, int major, int minor)
+{
+	int ma = 0, mi = 0;
+
+	if (sscanf(release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* Refusals by the default action are reported: the jail's init gets a
+ * seccomp listener and the launcher answers with the same errno; connects
+ * and sends off the jail's loopback come through it too (jail/violation.c).
+ * Only for an errno default (SCMP_ACT_ERRNO), which the program cannot tell
+ * from the filter's own answer. The reports need the user-notification
+ * action (Linux 5.0) and, to let checked calls go on, FLAG_CONTINUE (5.5):
+ * without them it is a setup error unless the policy marks "violations"
+ * best-effort. */
+static void setup_violation_reports(struct config *cfg)
+{
+	struct policy_seccomp *s = &cfg->policy.seccomp;
+	uint32_t act = SECCOMP_RET_USER_NOTIF;
+	bool optional = cfg->policy.best_effort & POLICY_LAYER_VIOLATIONS;
+	struct utsname u;
+	int e = 0;
+
+	if ((s->default_action & 0xffff0000u) != SCMP_ACT_ERRNO(0))
+		return;
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act) < 0)
+		e = errno;
+	else if (uname(&u) < 0 || !kernel_at_least(u.release, 5, 5))
+		e = ENOSYS;
+	if (e && !optional)
+		die("seccomp user notification", e,
+		    "violation reports need SECCOMP_RET_USER_NOTIF and "
+		    "SECCOMP_USER_NOTIF_FLAG_CONTINUE (Linux 5.5); mark \"violations\" "
+		    "best_effort in the policy to run without them");
+	if (e) {
+		log_warn("seccomp user notification unavailable (%s): no violation reports",
+			 strerror(e));
+		return;
+	}
+	s->notify_default = s->notify_net = true;
+	cfg->reports_violations = true;
+}
+
 /* --uid-range: the first host uid of the range that no other launcher
  * holds, locked (flock) for as long as this run lasts. */
 static void pick_uid(struct config *cfg)
@@ -840,14 +889,7 @@ int main(int argc, char **argv, char **envp)
 	pick_uid(&cfg);
 	setup_cgroups(&cfg);
 
-	/* Refusals by the default action are reported: the jail's init gets a
-	 * listener and the launcher answers with the same errno. Only for an
-	 * errno default (SCMP_ACT_ERRNO), which the program cannot tell apart. */
-	cfg.policy.seccomp.notify_default =
-		(cfg.policy.seccomp.default_action & 0xffff0000u) == SCMP_ACT_ERRNO(0);
-	/* Connects and sends to places off the jail's loopback are reported
-	 * through the same listener (jail/violation.c). */
-	cfg.policy.seccomp.notify_net = cfg.policy.seccomp.notify_default;
+	setup_violation_reports(&cfg);
 	/* The filter is compiled before anything exists, so a rule libseccomp
 	 * refuses is reported with nothing to clean up. */
 	r = seccomp_compile(&cfg.policy.seccomp, cfg.policy_path ? cfg.policy_path : "default.json",

@@ -460,6 +460,8 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 		goto fail;
 	if (gen_violations(g, o, c, true) < 0)
 		goto fail;
+	CHECK(key(g, "violations_reported"));
+	CHECK(yajl_gen_bool(g, cfg->reports_violations));
 	CHECK(key(g, "landlock"));
 	CHECK(yajl_gen_map_open(g));
 	CHECK(key(g, "mode"));

@@ -802,7 +802,8 @@ static int parse_best_effort(struct pctx *c, const struct json_node *arr, struct
 		unsigned bit;
 	} names[] = { { "memory_mib", POLICY_LIMIT_MEMORY },
 		      { "pids", POLICY_LIMIT_PIDS },
-		      { "cpus", POLICY_LIMIT_CPUS } };
+		      { "cpus", POLICY_LIMIT_CPUS },
+		      { "violations", POLICY_LAYER_VIOLATIONS } };
 	int r = want_type(c, arr, "best_effort", JSON_ARRAY);
 
 	if (r)
@@ -819,8 +820,8 @@ static int parse_best_effort(struct pctx *c, const struct json_node *arr, struct
 			if (!strcmp(n->u.string.ptr, names[k].name))
 				break;
 		if (k == sizeof(names) / sizeof(names[0]))
-			return fail(c, n, path, "not a limit that can be best-effort "
-						"(memory_mib, pids, cpus)");
+			return fail(c, n, path, "not a limit or layer that can be best-effort "
+						"(memory_mib, pids, cpus, violations)");
 		p->best_effort |= names[k].bit;
 	}
 	return 0;

@@ -39,12 +39,13 @@ struct limits {
 	uint64_t cpu_millis;          /* CPU quota in thousandths of a CPU (cgroup); default 1000 */
 };
 
-/* Limits a policy may mark best-effort: applied where the host can, not a
- * setup error where it cannot (docs/policy.md, "best_effort"). */
+/* Limits and layers a policy may mark best-effort: applied where the host
+ * can, not a setup error where it cannot (docs/policy.md, "best_effort"). */
 enum policy_limit_bit {
 	POLICY_LIMIT_MEMORY = 1u << 0,
 	POLICY_LIMIT_PIDS = 1u << 1,
 	POLICY_LIMIT_CPUS = 1u << 2,
+	POLICY_LAYER_VIOLATIONS = 1u << 3, /* reports through seccomp user notification */
 };
 
 /* A comparison on one syscall argument (libseccomp's SCMP_CMP_*). */

@@ -355,6 +355,24 @@ static void test_actions(void)
 	}
 }
 
+static void test_best_effort(void)
+{
+	struct policy p;
+	char err[512];
+
+	if (ok(parse("{" SECCOMP_MIN ", \"best_effort\": [\"cpus\", \"violations\"]}", &p, err,
+		     sizeof(err)) == 0,
+	       "best_effort takes limits and the violations layer")) {
+		is_int(p.best_effort, POLICY_LIMIT_CPUS | POLICY_LAYER_VIOLATIONS, "  both bits set");
+		policy_free(&p);
+	} else {
+		diag(err);
+	}
+	refuse("{" SECCOMP_MIN ", \"best_effort\": [\"landlock\"]}",
+	       "p.json:1:64: best_effort[0]: not a limit or layer that can be best-effort "
+	       "(memory_mib, pids, cpus, violations)");
+}
+
 static void test_default_file(void)
 {
 	FILE *f = fopen("policy/default.json", "r");
@@ -385,6 +403,7 @@ int main(void)
 	test_errors();
 	test_boundaries();
 	test_actions();
+	test_best_effort();
 	test_default_file();
 	return done_testing();
 }
