@@ -43,6 +43,7 @@ struct config {
 	const char *cgroup_parent; /* --cgroup-parent, else the policy's, else NULL */
 	bool no_cgroup;          /* --no-cgroup */
 	bool reports_violations; /* refusals come to the launcher (seccomp listener) */
+	int inherited_filters;   /* seccomp filters the launcher runs under, -1 unknown */
 	const char *audit_log;   /* --audit-log FILE, or NULL */
 	struct cgroup_jail cg;   /* the jail's cgroups; version CG_NONE without */
 	int uid_lock_fd;         /* lock on the per-jail uid of --uid-range, or -1 */

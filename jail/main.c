@@ -26,6 +26,7 @@
 #include "jail/spawn.h"
 #include "jail/supervise.h"
 #include "jail/util.h"
+#include "jail/verify.h"
 #include "bridge/message.h"
 #include "policy/seccomp.h"
 
@@ -890,6 +891,7 @@ int main(int argc, char **argv, char **envp)
 	setup_cgroups(&cfg);
 
 	setup_violation_reports(&cfg);
+	cfg.inherited_filters = verify_own_filters();
 	/* The filter is compiled before anything exists, so a rule libseccomp
 	 * refuses is reported with nothing to clean up. */
 	r = seccomp_compile(&cfg.policy.seccomp, cfg.policy_path ? cfg.policy_path : "default.json",

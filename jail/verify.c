@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jail/log.h"
@@ -31,7 +32,35 @@ static void status_field(const char *text, const char *key, char *out, size_t le
 	(void)snprintf(out, len, "%.*s", (int)n, p);
 }
 
-static void check_status(void)
+/* The value of key in a /proc/self/status text, or NULL. */
+static const char *status_value(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	while (p && p != text && p[-1] != '\n')
+		p = strstr(p + 1, key);
+	return p ? p + strlen(key) + strspn(p + strlen(key), " \t") : NULL;
+}
+
+int verify_own_filters(void)
+{
+	char text[4096];
+	const char *v;
+	size_t n;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	v = status_value(text, "Seccomp_filters:");
+	return v ? (int)strtol(v, NULL, 10) : -1;
+}
+
+/* Seccomp mode 2 with exactly one filter more than the launcher had (ours;
+ * Seccomp_filters exists from Linux 5.9), no_new_privs, no capabilities. */
+static void check_status(int inherited, int *filters)
 {
 	static const char *const caps[] = { "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:" };
 	char text[4096], v[64];
@@ -44,6 +73,13 @@ static void check_status(void)
 	status_field(text, "Seccomp:", v, sizeof(v));
 	if (strcmp(v, "2") != 0)
 		die("self-check", 0, "seccomp mode is %s, not 2 (filter)", v);
+	*filters = -1;
+	if (inherited >= 0 && status_value(text, "Seccomp_filters:")) {
+		status_field(text, "Seccomp_filters:", v, sizeof(v));
+		*filters = (int)strtol(v, NULL, 10);
+		if (*filters != inherited + 1)
+			die("self-check", 0, "%s seccomp filters, expected %d", v, inherited + 1);
+	}
 	status_field(text, "NoNewPrivs:", v, sizeof(v));
 	if (strcmp(v, "1") != 0)
 		die("self-check", 0, "no_new_privs is %s", v);
@@ -127,8 +163,9 @@ static void check_net(void)
 void verify_child_or_die(const struct config *cfg, int landlock_abi, char *record, size_t len)
 {
 	unsigned mounts, writable;
+	int filters;
 
-	check_status();
+	check_status(cfg->inherited_filters, &filters);
 	check_map("/proc/self/uid_map", JAIL_UID, (unsigned)cfg->host_uid);
 	check_map("/proc/self/gid_map", JAIL_GID, (unsigned)cfg->host_gid);
 	mounts = check_mounts(&writable);
@@ -136,8 +173,9 @@ void verify_child_or_die(const struct config *cfg, int landlock_abi, char *recor
 	if (cfg->policy.landlock == POLICY_LANDLOCK_REQUIRED && landlock_abi < 1)
 		die("self-check", 0, "Landlock required and not applied");
 	(void)snprintf(record, len,
-		       "seccomp=filter no_new_privs=1 capabilities=none uid_map=%u:%u gid_map=%u:%u "
-		       "mounts=%u writable_mounts=%u network=lo landlock_abi=%d",
-		       JAIL_UID, (unsigned)cfg->host_uid, JAIL_GID, (unsigned)cfg->host_gid, mounts,
+		       "seccomp=filter seccomp_filters=%d no_new_privs=1 capabilities=none "
+		       "uid_map=%u:%u gid_map=%u:%u mounts=%u writable_mounts=%u network=lo "
+		       "landlock_abi=%d",
+		       filters, JAIL_UID, (unsigned)cfg->host_uid, JAIL_GID, (unsigned)cfg->host_gid, mounts,
 		       writable, landlock_abi);
 }

@@ -14,4 +14,9 @@
 
 void verify_child_or_die(const struct config *cfg, int landlock_abi, char *record, size_t len);
 
+/* The seccomp filters the calling process already has (Seccomp_filters in
+ * /proc/self/status, Linux 5.9), or -1 when the kernel does not say: the
+ * launcher reads it so that the jail can check it has exactly one more. */
+int verify_own_filters(void);
+
 #endif

@@ -25,6 +25,32 @@ is "$(field 'r["enforced"]["mounts"]')" "$(out 'o["mounts"]')" "the program sees
 is "$(field 'r["enforced"]["writable_mounts"]')" "$(out 'o["writable"]')" "and as many writable ones"
 is "$(field 'r["enforced"]["writable_mounts"]')" 4 "writable: /proc, /dev/shm, /tmp, /output only"
 is "$(out '(o["seccomp"], o["nnp"])')" '["2", "1"]' "the program is under the filter with no_new_privs"
+is "$(field 'r["enforced"]["seccomp_filters"]')" 1 "enforced: exactly one seccomp filter, the jail's"
+
 abi=$("$PY" -c 'import ctypes; print(max(0, ctypes.CDLL(None).syscall(444, None, 0, 1)))')
 is "$(field 'r["enforced"]["landlock_abi"]')" "$abi" "enforced: the Landlock ABI ($abi)"
+# a launcher that itself runs under a filter (a container's): the jail has
+# that one and its own, and the self-check counts both
+"$PY" - "$ACTJAIL" <<'PY' >"$T/result.json" 2>"$T/stderr"
+import ctypes, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+insn = struct.pack("HBBI", 0x06, 0, 0, 0x7fff0000)  # BPF_RET | BPF_K: SECCOMP_RET_ALLOW
+buf = ctypes.create_string_buffer(insn)
+prog = struct.pack("HxxxxxxQ", 1, ctypes.addressof(buf))
+pbuf = ctypes.create_string_buffer(prog)
+libc.prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
+assert libc.prctl(38, 1, 0, 0, 0) == 0                        # PR_SET_NO_NEW_PRIVS
+assert libc.prctl(22, 2, ctypes.addressof(pbuf), 0, 0) == 0, ctypes.get_errno()  # SECCOMP_MODE_FILTER
+r, w = os.pipe()
+os.write(w, b"print(open('/proc/self/status').read().split('Seccomp_filters:')[1].split()[0])\n")
+os.close(w)
+os.dup2(r, 0)
+os.execv(sys.argv[1], [sys.argv[1], "run", "--json", "-"])
+PY
+if grep -q Seccomp_filters /proc/self/status; then
+	is "$(field '(r["status"], r["enforced"]["seccomp_filters"], r["stdout"].strip())')" '["ok", 2, "2"]' \
+		"under an inherited filter: the jail checks it has that one and its own"
+else
+	skip "inherited filter count" "this kernel has no Seccomp_filters in /proc/PID/status (before 5.9)"
+fi
 done_testing
