@@ -194,6 +194,40 @@ static void write_runner_or_die(void)
 		die("write the runner", -r, NULL);
 }
 
+/*
+ * What the jail's /proc would tell about the host or other users: the
+ * caller's kernel keys (/proc/keys lists every key its uid may view, and
+ * rootless the jail has the caller's uid), kernel memory and timers, the
+ * boot's id and command line. Each gets an empty read-only file bound over
+ * it; one this kernel lacks needs none.
+ */
+static void mask_proc_or_die(void)
+{
+	static const char *const masked[] = {
+		"/proc/keys",	     "/proc/key-users",	   "/proc/kcore",
+		"/proc/timer_list",  "/proc/sched_debug",  "/proc/latency_stats",
+		"/proc/cmdline",     "/proc/sys/kernel/random/boot_id",
+	};
+	const unsigned attr = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			      MOUNT_ATTR_NOEXEC;
+	_cleanup_close_ int empty = -1;
+	char path[128];
+
+	touch_or_die(NEWROOT "/.masked");
+	empty = open(NEWROOT "/.masked", O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (empty < 0)
+		die("mask /proc", errno, "open the empty file");
+	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
+		(void)snprintf(path, sizeof(path), NEWROOT "%s", masked[i]);
+		if (access(path, F_OK) < 0 && errno == ENOENT)
+			continue;
+		bind_or_die(empty, path, attr);
+	}
+	/* the binds keep the file; its name goes */
+	if (unlink(NEWROOT "/.masked") < 0)
+		die("mask /proc", errno, "remove the empty file");
+}
+
 int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src)
 {
 	const struct limits *l = &cfg->policy.limits;
@@ -265,6 +299,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 		bind_or_die(fd, NEWROOT "/proc/sys", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 							     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	}
+	mask_proc_or_die();
 
 	(void)snprintf(opts, sizeof(opts), "size=%llum,nr_inodes=4096,mode=1777",
 		       (unsigned long long)l->shm_mib);

@@ -52,6 +52,10 @@ for f in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/o
     if os.path.exists(f):
         binds[f] = f
 points = ["/", "/dev", "/proc", "/proc/sys", "/dev/shm", "/tmp", "/output"]
+# /proc files masked with an empty read-only file, where this kernel has them
+points += [p for p in ("/proc/keys", "/proc/key-users", "/proc/kcore", "/proc/timer_list",
+                       "/proc/sched_debug", "/proc/latency_stats", "/proc/cmdline",
+                       "/proc/sys/kernel/random/boot_id") if os.path.exists(p)]
 points += ["/dev/" + d for d in ("null", "zero", "full", "random", "urandom")]
 points += binds.values()
 points += sys.argv[2:]
@@ -384,8 +388,8 @@ is "$(out '" ".join(o["self_fd_ls"])')" "0 1 2 3 4" "/proc/self/fd: 0-3 and the 
 is "$(out '[o["self_fds"][k].split(":")[0] for k in "0123"]')" '["pipe", "pipe", "pipe", "socket"]' \
 	"fds 0-2 are pipes and 3 the bridge socket: no host file"
 is "$(out 'o["dev_fd_ls"]')" '["0", "1", "2", "3", "4"]' "/dev/fd/ is the program's own fds"
-is "$(out '[r for r in o["self_mount_roots"] if r not in ("/", "/usr", "/sys", "/null", "/zero", "/full", "/random", "/urandom", "/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf")]')" \
-	"[\"$IN\"]" "mount roots reveal nothing of the host beyond the bound paths"
+is "$(out '[r for r in o["self_mount_roots"] if r not in ("/", "/usr", "/sys", "/null", "/zero", "/full", "/random", "/urandom", "/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/.masked//deleted")]')" \
+	"[\"$IN\"]" "mount roots reveal nothing of the host beyond the bound paths (the /proc masks show their own deleted file)"
 is "$(out 'o["child_parent_root"] == o["root_ls"]')" true "a child sees its parent's /proc/PID/root as the jail's /"
 is "$(out 'o["l1"]')" ENOENT "a symlink made inside to the host canary is dangling"
 like "$(out 'o["l2"]')" '^root:x:0:0:root:/root:/usr/sbin/nologin' "a symlink to /etc/passwd reads the jail's"
