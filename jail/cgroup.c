@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jail/util.h"
@@ -409,7 +410,13 @@ int cgroup_destroy(struct cgroup_jail *cg)
 
 /* ---- leftovers of launchers that died --------------------------------------- */
 
-static void sweep_dir(const char *dir)
+/* A cgroup of another pid namespace's launcher, or of the old naming,
+ * whose pid cannot be checked from here: left alone unless it has existed
+ * for this long (a live launcher fills its cgroup within milliseconds; an
+ * rmdir of one still holding processes fails anyway). */
+#define FOREIGN_STALE_SECONDS 60
+
+static void sweep_dir(const char *dir, unsigned long own_pidns)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -418,30 +425,45 @@ static void sweep_dir(const char *dir)
 		return;
 	while ((e = readdir(d))) {
 		char path[1024];
+		unsigned long ns;
 		int pid;
+		struct stat st;
 
-		if (sscanf(e->d_name, "actjail-%d-", &pid) != 1 || pid <= 0)
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH)
+		if (strncmp(e->d_name, "actjail-", 8) != 0)
 			continue;
 		(void)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (sscanf(e->d_name, "actjail-%lu-%d-", &ns, &pid) == 2 && ns == own_pidns &&
+		    pid > 0) {
+			if (kill(pid, 0) == 0 || errno != ESRCH)
+				continue;
+		} else if (stat(path, &st) < 0 || time(NULL) - st.st_mtime < FOREIGN_STALE_SECONDS) {
+			continue;
+		}
 		/* fails while it still holds processes, as it should */
 		(void)rmdir(path);
 	}
 	closedir(d);
 }
 
+unsigned long cgroup_own_pidns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
 void cgroup_sweep(const struct cgroup_layout *lay, const char *parent)
 {
+	unsigned long own = cgroup_own_pidns();
 	char dir[1024];
 	int k;
 
 	if (lay->version == CG_V2) {
 		if (parent)
-			sweep_dir(parent);
+			sweep_dir(parent, own);
 		else {
 			(void)snprintf(dir, sizeof(dir), "%s/actjail", lay->v2_mount);
-			sweep_dir(dir);
+			sweep_dir(dir, own);
 		}
 	} else if (lay->version == CG_V1) {
 		for (k = 0; k < CG1_N; k++) {
@@ -451,7 +473,7 @@ void cgroup_sweep(const struct cgroup_layout *lay, const char *parent)
 				(void)snprintf(dir, sizeof(dir), "%s%s", lay->v1_mount[k], parent);
 			else
 				(void)snprintf(dir, sizeof(dir), "%s", lay->v1_dir[k]);
-			sweep_dir(dir);
+			sweep_dir(dir, own);
 		}
 	}
 }

@@ -75,8 +75,14 @@ void cgroup_read_stats(const struct cgroup_jail *cg, struct cgroup_stats *st);
  * and free cg. Returns 0 or the first -errno. */
 int cgroup_destroy(struct cgroup_jail *cg);
 
-/* Remove cgroups left by launchers that died (named actjail-PID-N with PID
- * gone) under the parent cgroup_create would use. Best effort. */
+/* Remove cgroups left by launchers that died under the parent cgroup_create
+ * would use: named actjail-PIDNS-PID-N, with PIDNS our pid namespace's inode
+ * and PID gone; of another pid namespace (PID means nothing here), only
+ * when a minute old. Best effort. */
 void cgroup_sweep(const struct cgroup_layout *lay, const char *parent);
+
+/* The inode of our pid namespace, which names our jails' cgroups (two
+ * launchers in different pid namespaces may share a pid), or 0. */
+unsigned long cgroup_own_pidns(void);
 
 #endif

@@ -673,7 +673,8 @@ static void setup_cgroups(struct config *cfg)
 		goto check;
 	}
 	cgroup_sweep(&lay, cfg->cgroup_parent);
-	(void)snprintf(name, sizeof(name), "actjail-%d-%u", (int)getpid(), seq++);
+	(void)snprintf(name, sizeof(name), "actjail-%lu-%d-%u", cgroup_own_pidns(), (int)getpid(),
+		       seq++);
 	r = cgroup_create(&lay, cfg->cgroup_parent, name, l, &cfg->cg, err, sizeof(err));
 	if (r < 0) {
 		if (cfg->cgroup_parent)
