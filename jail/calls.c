@@ -71,8 +71,16 @@ static void reply(struct loop *l, const char *id_json, const char *value_json, c
 /* Refuse a call before it starts: a ToolError inside, a record outside. */
 static void refuse(struct loop *l, const char *id_json, const char *tool, const char *why)
 {
-	struct call_record *r = record(l, id_json, tool);
+	struct bridge_stats *b = &l->o->bridge;
+	struct call_record *r;
 
+	if (b->refusals_recorded >= MAX_REFUSAL_RECORDS) {
+		b->refusals_unrecorded++;
+		reply(l, id_json, NULL, why);
+		return;
+	}
+	b->refusals_recorded++;
+	r = record(l, id_json, tool);
 	r->ok = false;
 	r->error = xstrdup(why);
 	log_verbose("tool call %s %s refused: %s", id_json, r->tool, why);

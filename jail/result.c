@@ -229,6 +229,7 @@ static int gen_calls(yajl_gen g, const struct outcome *o, bool transcript)
 	CHECK(num(g, "bytes_out", o->bridge.bytes_out));
 	CHECK(num(g, "bad_messages", o->bridge.bad_messages));
 	CHECK(num(g, "dropped_replies", o->bridge.refused));
+	CHECK(num(g, "unrecorded_refusals", o->bridge.refusals_unrecorded));
 	CHECK(key(g, "limit_hit"));
 	CHECK(o->bridge.limit_hit ? str(g, o->bridge.limit_hit) : yajl_gen_null(g));
 	CHECK(yajl_gen_map_close(g));

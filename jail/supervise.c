@@ -240,6 +240,24 @@ static char *dup_member(const struct json_node *root, const char *key)
 	return s ? utf8_sanitize(s, n, NULL) : xstrdup("");
 }
 
+/* The runner's exception report: type, message and traceback strings; hint
+ * a string and errno an integer where present. */
+static bool exception_well_typed(const struct json_node *root)
+{
+	static const char *const strings[] = { "type", "message", "traceback" };
+	const struct json_node *n;
+	int64_t v;
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		if (!message_string(root, strings[i], NULL))
+			return false;
+	if ((n = json_get(root, "hint")) && n->type != JSON_NULL && !message_string(root, "hint", NULL))
+		return false;
+	if ((n = json_get(root, "errno")) && n->type != JSON_NULL && json_get_i64(n, &v) < 0)
+		return false;
+	return true;
+}
+
 static int on_line(const char *line, size_t len, void *ctx)
 {
 	struct loop *l = ctx;
@@ -253,6 +271,9 @@ static int on_line(const char *line, size_t len, void *ctx)
 	}
 	if (!strcmp(op, "call") || !strcmp(op, "list_tools")) {
 		calls_message(l, op, root);
+	} else if (!strcmp(op, "exception") && !exception_well_typed(root)) {
+		protocol_error(l, "exception report: type, message and traceback must be strings, "
+				  "hint a string, errno an integer", NULL);
 	} else if (!strcmp(op, "exception") && !l->o->error) {
 		struct py_error *e = xcalloc(1, sizeof(*e));
 

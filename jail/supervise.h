@@ -50,10 +50,16 @@ struct call_record {
 
 struct bridge_stats {
 	uint64_t calls, bytes_in, bytes_out, bad_messages, refused;
+	uint64_t refusals_recorded;   /* refused calls with a tool_calls entry */
+	uint64_t refusals_unrecorded; /* refused calls past MAX_REFUSAL_RECORDS: counted only */
 	const char *limit_hit; /* the first bridge limit crossed, or NULL */
 };
 
 #define MAX_VIOLATIONS 64
+/* Calls refused before they start (past max_calls or max_in_flight, bad
+ * arguments, unknown tools) get a tool_calls entry up to this many; a
+ * program flooding refusals must not grow the result without bound. */
+#define MAX_REFUSAL_RECORDS 1000
 
 enum violation_kind {
 	VIOLATION_SYSCALL, /* refused by the policy's default action */

@@ -136,10 +136,12 @@ types = {
     "tool_calls": lambda v: isinstance(v, list),
     "bridge": lambda v: isinstance(v, dict) and all(isint(v.get(k)) for k in
                                                     ("calls", "bytes_in", "bytes_out",
-                                                     "bad_messages", "dropped_replies"))
-                        and v.get("limit_hit", 0) is None and len(v) == 6,
+                                                     "bad_messages", "dropped_replies",
+                                                     "unrecorded_refusals"))
+                        and v.get("limit_hit", 0) is None and len(v) == 7,
     "limits": lambda v: isinstance(v, dict), "policy": lambda v: isinstance(v, dict),
     "violations": lambda v: v == [],
+    "violations_reported": lambda v: v is True,
     "enforced": lambda v: isinstance(v, dict) and v.get("seccomp") == "filter"
                           and v.get("capabilities") == "none" and v.get("network") == "lo",
     "landlock": lambda v: isinstance(v, dict) and v.get("mode") in ("required", "preferred", "off")
