@@ -19,17 +19,15 @@
 #define _GNU_SOURCE
 #include "jail/violation.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 
+#include "jail/netaddr.h"
 #include "policy/seccomp.h"
 
 #ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
@@ -81,39 +79,6 @@ static bool destination(const struct seccomp_notif *req, uint64_t *addr, uint64_
 	return *addr != 0;
 }
 
-/* Whether sa is on the jail's own loopback (127/8, ::1, the unspecified
- * address, which means this host, and their v4-mapped forms); else its
- * text form goes to out. Families other than IPv4 and IPv6 are not ours. */
-static bool local_or_format(const struct sockaddr_storage *sa, size_t len, char *out,
-			    size_t outlen)
-{
-	char ip[INET6_ADDRSTRLEN];
-
-	if (len >= sizeof(struct sockaddr_in) && sa->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const void *)sa;
-		uint32_t a = ntohl(in->sin_addr.s_addr);
-
-		if ((a >> 24) == 127 || a == 0)
-			return true;
-		(void)inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
-		(void)snprintf(out, outlen, "%s:%u", ip, ntohs(in->sin_port));
-		return false;
-	}
-	if (len >= sizeof(struct sockaddr_in6) && sa->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const void *)sa;
-		const struct in6_addr *a = &in6->sin6_addr;
-
-		if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) ||
-		    (IN6_IS_ADDR_V4MAPPED(a) && (a->s6_addr[12] == 127 ||
-						 !memcmp(a->s6_addr + 12, "\0\0\0\0", 4))))
-			return true;
-		(void)inet_ntop(AF_INET6, a, ip, sizeof(ip));
-		(void)snprintf(out, outlen, "[%s]:%u", ip, ntohs(in6->sin6_port));
-		return false;
-	}
-	return true;
-}
-
 void violation_answer(const struct config *cfg, int notify_fd, const struct seccomp_notif *req,
 		      struct seccomp_notif_resp *resp, struct outcome *o)
 {
@@ -134,7 +99,7 @@ void violation_answer(const struct config *cfg, int notify_fd, const struct secc
 		len = sizeof(sa);
 	memset(&sa, 0, sizeof(sa));
 	if (!peek(req->pid, addr, &sa, (size_t)len) ||
-	    local_or_format(&sa, (size_t)len, where, sizeof(where)))
+	    !netaddr_off_loopback(&sa, (size_t)len, where, sizeof(where)))
 		return;
 	/* the pid may have been reused between the notification and the read:
 	 * a stale notification is not recorded (its task is gone anyway) */
