@@ -95,8 +95,11 @@ void violation_answer(const struct config *cfg, int notify_fd, const struct secc
 	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	if (!destination(req, &addr, &len))
 		return;
+	/* the kernel reads addrlen as an int and refuses more than a
+	 * sockaddr_storage (EINVAL): read what it would */
+	len = (uint32_t)len;
 	if (len > sizeof(sa))
-		len = sizeof(sa);
+		return;
 	memset(&sa, 0, sizeof(sa));
 	if (!peek(req->pid, addr, &sa, (size_t)len) ||
 	    !netaddr_off_loopback(&sa, (size_t)len, where, sizeof(where)))
