@@ -382,6 +382,21 @@ fail:
 	return -1;
 }
 
+/* "policy": {"name", "sha256"}: which policy text was in force. */
+static int gen_policy(yajl_gen g, const struct config *cfg)
+{
+	CHECK(key(g, "policy"));
+	CHECK(yajl_gen_map_open(g));
+	CHECK(key(g, "name"));
+	CHECK(str(g, cfg->policy.name));
+	CHECK(key(g, "sha256"));
+	CHECK(str(g, cfg->policy.sha256));
+	CHECK(yajl_gen_map_close(g));
+	return 0;
+fail:
+	return -1;
+}
+
 int result_print_json(const struct config *cfg, const struct outcome *o,
 		      const struct capture *c, const struct verdict *v)
 {
@@ -472,13 +487,8 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	CHECK(key(g, "abi"));
 	CHECK(o->landlock_abi ? yajl_gen_integer(g, o->landlock_abi) : yajl_gen_null(g));
 	CHECK(yajl_gen_map_close(g));
-	CHECK(key(g, "policy"));
-	CHECK(yajl_gen_map_open(g));
-	CHECK(key(g, "name"));
-	CHECK(str(g, cfg->policy.name));
-	CHECK(key(g, "sha256"));
-	CHECK(str(g, cfg->policy.sha256));
-	CHECK(yajl_gen_map_close(g));
+	if (gen_policy(g, cfg) < 0)
+		goto fail;
 	CHECK(yajl_gen_map_close(g));
 	CHECK(yajl_gen_get_buf(g, &buf, &len));
 	r = write_all(1, buf, len);
@@ -528,13 +538,8 @@ int result_append_audit(const struct config *cfg, const struct outcome *o,
 	CHECK(str(g, cfg->mode == MODE_RUN ? "run" : "exec"));
 	CHECK(key(g, "code_sha256"));
 	CHECK(str(g, code_sha));
-	CHECK(key(g, "policy"));
-	CHECK(yajl_gen_map_open(g));
-	CHECK(key(g, "name"));
-	CHECK(str(g, cfg->policy.name));
-	CHECK(key(g, "sha256"));
-	CHECK(str(g, cfg->policy.sha256));
-	CHECK(yajl_gen_map_close(g));
+	if (gen_policy(g, cfg) < 0)
+		goto fail;
 	CHECK(key(g, "limits"));
 	if (gen_limits(g, cfg) < 0)
 		goto fail;
