@@ -568,36 +568,43 @@ static void status_readable(struct loop *l)
 
 /* ---- refused syscalls (seccomp user notification) ------------------------- */
 
-/* Answer each notification (jail/violation.c decides): a refused call
+/* Answer one notification (jail/violation.c decides): a refused call
  * gets the default action's errno, as the filter would have given, a
- * network check goes on or gets ENETUNREACH. The program sees only that. */
+ * network check goes on or gets ENETUNREACH. The program sees only that.
+ *
+ * SECCOMP_IOCTL_NOTIF_RECV blocks until a notification arrives, whatever
+ * O_NONBLOCK says (seccomp_unotify(2)): it is made once per readiness that
+ * epoll reported, never in a loop, or the launcher would sleep in it and
+ * stop enforcing the deadline. More pending notifications keep the fd
+ * readable (level-triggered), so the next round takes the next one. */
 static void notify_readable(struct loop *l, uint32_t events)
 {
-	for (int n = 0; n < 64; n++) {
-		struct seccomp_notif req;
-		struct seccomp_notif_resp resp;
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
 
-		memset(&req, 0, sizeof(req));
-		if (ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-			/* EAGAIN-like: none pending; ENOENT: its task died first */
-			if (errno == EINTR || errno == ENOENT)
-				continue;
-			if (events & (EPOLLHUP | EPOLLERR))
-				unwatch_close(l, &l->notify_fd);
-			return;
-		}
-		memset(&resp, 0, sizeof(resp));
-		resp.id = req.id;
-		violation_answer(l->cfg, l->notify_fd, &req, &resp, l->o);
-		/* the task may be gone already: nothing to answer then. A kernel
-		 * without FLAG_CONTINUE (before 5.5) refuses it: the check is then
-		 * refused, never left waiting. */
-		if (ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINVAL &&
-		    resp.flags) {
-			resp.flags = 0;
-			resp.error = -ENETUNREACH;
-			(void)ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-		}
+	if (!(events & EPOLLIN)) {
+		/* EPOLLHUP alone: every task using the filter is gone */
+		if (events & (EPOLLHUP | EPOLLERR))
+			unwatch_close(l, &l->notify_fd);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	/* ENOENT: the notifying task died first; EINTR cannot come (every
+	 * signal the launcher handles is blocked), but is harmless: the fd
+	 * stays readable and the next round tries again. */
+	if (ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+		return;
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	violation_answer(l->cfg, l->notify_fd, &req, &resp, l->o);
+	/* the task may be gone already: nothing to answer then. A kernel
+	 * without FLAG_CONTINUE (before 5.5) refuses it: the check is then
+	 * refused, never left waiting. */
+	if (ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINVAL &&
+	    resp.flags) {
+		resp.flags = 0;
+		resp.error = -ENETUNREACH;
+		(void)ioctl(l->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
 }
 
