@@ -21,6 +21,7 @@
 struct walk {
 	const struct limits *l;
 	struct capture *c;
+	bool to_host; /* a destination was asked for */
 	unsigned tmp_seq;
 };
 
@@ -36,14 +37,24 @@ static int open_beneath(int dir, const char *name, int flags)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-static void skip(struct walk *w, const char *path, const char *reason)
+static void skip_err(struct walk *w, const char *path, const char *reason, int err, bool host)
 {
 	struct capture *c = w->c;
+	struct capture_skip *s;
 
 	c->skipped = xrealloc(c->skipped, (c->nskipped + 1) * sizeof(*c->skipped));
-	c->skipped[c->nskipped].path = utf8_sanitize(path, strlen(path), NULL);
-	c->skipped[c->nskipped].reason = reason;
-	c->nskipped++;
+	s = &c->skipped[c->nskipped++];
+	s->path = utf8_sanitize(path, strlen(path), NULL);
+	s->reason = reason;
+	s->err = err;
+	s->host_failure = host;
+	c->host_failures += host;
+}
+
+/* What the program planted: not a failure of the capture. */
+static void skip(struct walk *w, const char *path, const char *reason)
+{
+	skip_err(w, path, reason, 0, false);
 }
 
 /* Names that are not UTF-8 or hold control characters are refused: they
@@ -58,22 +69,74 @@ static bool safe_name(const char *name)
 	return utf8_valid(name, strlen(name));
 }
 
+/* A file in dst that has no name until publish() gives it one: a launcher
+ * killed while copying leaves nothing in dst (open(2), O_TMPFILE). A
+ * filesystem without O_TMPFILE gets a named temporary file instead. */
+static int open_unnamed(struct walk *w, int dst, mode_t mode, char *tmp, size_t tmplen)
+{
+	int fd = openat(dst, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+
+	*tmp = '\0';
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd < 0 ? -errno : fd;
+	(void)snprintf(tmp, tmplen, ".actjail-%d-%u.tmp", (int)getpid(), w->tmp_seq++);
+	fd = openat(dst, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Give the complete file fd its name in dst. An existing file of that name
+ * is replaced atomically (renameat replaces without following a link):
+ * linkat refuses an existing name, so the file is linked under a temporary
+ * name first. linkat of /proc/self/fd/N needs no capability, where
+ * AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH. */
+static int publish(struct walk *w, int fd, int dst, const char *name, const char *tmp)
+{
+	char proc[64], tmp2[64];
+	int e;
+
+	if (*tmp) {
+		/* the named fallback */
+		if (renameat(dst, tmp, dst, name) == 0)
+			return 0;
+		e = -errno;
+		(void)unlinkat(dst, tmp, 0);
+		return e;
+	}
+	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dst, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	(void)snprintf(tmp2, sizeof(tmp2), ".actjail-%d-%u.tmp", (int)getpid(), w->tmp_seq++);
+	if (linkat(AT_FDCWD, proc, dst, tmp2, AT_SYMLINK_FOLLOW) < 0)
+		return -errno;
+	if (renameat(dst, tmp2, dst, name) == 0)
+		return 0;
+	e = -errno;
+	(void)unlinkat(dst, tmp2, 0);
+	return e;
+}
+
+/* Copy in to name in dst (or only hash it when dst < 0). 0 or -errno;
+ * *host is false when the source was at fault (too big, unreadable: the
+ * program can make a file its owner cannot read), true when dst was. */
 static int copy_file(struct walk *w, int in, int dst, const char *name, const char *path,
-		     const struct stat *st)
+		     const struct stat *st, bool *host)
 {
 	char tmp[64], buf[65536];
 	struct sha256_ctx h;
 	unsigned char d[32];
 	uint64_t done = 0;
-	int out = -1;
+	_cleanup_close_ int out = -1;
 	struct capture_file *f;
+	int r = 0;
 
+	*host = true;
+	tmp[0] = '\0';
 	if (dst >= 0) {
-		(void)snprintf(tmp, sizeof(tmp), ".actjail-%d-%u.tmp", (int)getpid(), w->tmp_seq++);
-		out = openat(dst, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			     (st->st_mode & 0111) ? 0755 : 0644);
+		out = open_unnamed(w, dst, (st->st_mode & 0111) ? 0755 : 0644, tmp, sizeof(tmp));
 		if (out < 0)
-			return -errno;
+			return out;
 	}
 	sha256_init(&h);
 	for (;;) {
@@ -82,37 +145,27 @@ static int copy_file(struct walk *w, int in, int dst, const char *name, const ch
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || (uint64_t)n + done > w->l->capture_file_bytes) {
-			int e = n < 0 ? errno : EFBIG;
-
-			if (out >= 0) {
-				(void)close(out);
-				(void)unlinkat(dst, tmp, 0);
-			}
-			return -e;
+			*host = false;
+			r = n < 0 ? -errno : -EFBIG;
+			break;
 		}
 		if (n == 0)
 			break;
 		sha256_update(&h, buf, (size_t)n);
 		if (out >= 0 && write_all(out, buf, (size_t)n) < 0) {
-			int e = errno;
-
-			(void)close(out);
-			(void)unlinkat(dst, tmp, 0);
-			return -e;
+			r = -errno;
+			break;
 		}
 		done += (uint64_t)n;
 	}
-	if (out >= 0) {
-		int r = close(out) < 0 ? -errno : 0;
-
-		/* renameat replaces a file or link of that name without following it */
-		if (r == 0 && renameat(dst, tmp, dst, name) < 0)
-			r = -errno;
-		if (r < 0) {
-			(void)unlinkat(dst, tmp, 0);
-			return r;
-		}
-	}
+	/* fsync is not asked for: the copy is as durable as any write to DIR,
+	 * but a full disk or an I/O error must show now, not be lost */
+	if (r == 0 && out >= 0)
+		r = publish(w, out, dst, name, tmp);
+	else if (*tmp)
+		(void)unlinkat(dst, tmp, 0);
+	if (r < 0)
+		return r;
 	sha256_final(&h, d);
 	w->c->files = xrealloc(w->c->files, (w->c->nfiles + 1) * sizeof(*w->c->files));
 	f = &w->c->files[w->c->nfiles++];
@@ -123,12 +176,16 @@ static int copy_file(struct walk *w, int in, int dst, const char *name, const ch
 	return 0;
 }
 
-static void walk_dir(struct walk *w, int src, int dst, const char *prefix, unsigned depth);
+static void walk_dir(struct walk *w, int src, int dst, int dst_err, const char *prefix,
+		     unsigned depth);
 
-static void visit(struct walk *w, int src, int dst, const char *name, const char *path,
-		  unsigned depth)
+/* dst < 0 with w->to_host: the destination of this directory could not be
+ * made (dst_err says why), so every file below is a host-side skip. */
+static void visit(struct walk *w, int src, int dst, int dst_err, const char *name,
+		  const char *path, unsigned depth)
 {
 	struct stat st;
+	bool host;
 	int fd, r;
 
 	if (!safe_name(name)) {
@@ -136,7 +193,7 @@ static void visit(struct walk *w, int src, int dst, const char *name, const char
 		return;
 	}
 	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		skip(w, path, "unreadable");
+		skip_err(w, path, "unreadable", errno, false);
 		return;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -144,7 +201,8 @@ static void visit(struct walk *w, int src, int dst, const char *name, const char
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		int sub, dsub = -1;
+		_cleanup_close_ int sub = -1, dsub = -1;
+		int derr = dst_err;
 
 		if (depth >= MAX_DEPTH) {
 			skip(w, path, "too deep");
@@ -152,26 +210,16 @@ static void visit(struct walk *w, int src, int dst, const char *name, const char
 		}
 		sub = open_beneath(src, name, O_RDONLY | O_DIRECTORY);
 		if (sub < 0) {
-			skip(w, path, "unreadable");
+			skip_err(w, path, "unreadable", -sub, false);
 			return;
 		}
 		if (dst >= 0) {
-			if (mkdirat(dst, name, 0755) < 0 && errno != EEXIST) {
-				skip(w, path, "cannot create directory");
-				(void)close(sub);
-				return;
-			}
-			dsub = open_beneath(dst, name, O_RDONLY | O_DIRECTORY);
-			if (dsub < 0) {
-				skip(w, path, "destination is not a directory");
-				(void)close(sub);
-				return;
-			}
+			if (mkdirat(dst, name, 0755) < 0 && errno != EEXIST)
+				derr = errno;
+			else if ((dsub = open_beneath(dst, name, O_RDONLY | O_DIRECTORY)) < 0)
+				derr = -dsub;
 		}
-		walk_dir(w, sub, dsub, path, depth + 1);
-		(void)close(sub);
-		if (dsub >= 0)
-			(void)close(dsub);
+		walk_dir(w, sub, dsub, derr, path, depth + 1);
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -195,17 +243,22 @@ static void visit(struct walk *w, int src, int dst, const char *name, const char
 		skip(w, path, "total size limit");
 		return;
 	}
-	fd = open_beneath(src, name, O_RDONLY | O_NONBLOCK);
-	if (fd < 0) {
-		skip(w, path, "unreadable");
+	if (w->to_host && dst < 0) {
+		skip_err(w, path, "cannot write destination", dst_err, true);
 		return;
 	}
-	r = copy_file(w, fd, dst, name, path, &st);
+	fd = open_beneath(src, name, O_RDONLY | O_NONBLOCK);
+	if (fd < 0) {
+		skip_err(w, path, "unreadable", -fd, false);
+		return;
+	}
+	r = copy_file(w, fd, dst, name, path, &st, &host);
 	(void)close(fd);
-	if (r == -EFBIG)
+	if (r == -EFBIG && !host)
 		skip(w, path, "file size limit");
 	else if (r < 0)
-		skip(w, path, dst >= 0 ? "cannot write destination" : "unreadable");
+		skip_err(w, path, host && dst >= 0 ? "cannot write destination" : "unreadable", -r,
+			 host && dst >= 0);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -213,7 +266,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk_dir(struct walk *w, int src, int dst, const char *prefix, unsigned depth)
+static void walk_dir(struct walk *w, int src, int dst, int dst_err, const char *prefix,
+		     unsigned depth)
 {
 	int fd = dup(src);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -222,9 +276,11 @@ static void walk_dir(struct walk *w, int src, int dst, const char *prefix, unsig
 	size_t n = 0, i;
 
 	if (!d) {
+		int err = errno;
+
 		if (fd >= 0)
 			(void)close(fd);
-		skip(w, *prefix ? prefix : ".", "unreadable");
+		skip_err(w, *prefix ? prefix : ".", "unreadable", err, false);
 		return;
 	}
 	/* sorted, so the result lists files in a stable order */
@@ -242,28 +298,19 @@ static void walk_dir(struct walk *w, int src, int dst, const char *prefix, unsig
 		char *path = xmalloc(len);
 
 		(void)snprintf(path, len, "%s%s%s", prefix, *prefix ? "/" : "", names[i]);
-		visit(w, src, dst, names[i], path, depth);
+		visit(w, src, dst, dst_err, names[i], path, depth);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
 }
 
-int capture_run(int src, const char *dest_dir, const struct limits *l, struct capture *c)
+void capture_run(int src, int dst, const struct limits *l, struct capture *c)
 {
-	struct walk w = { .l = l, .c = c };
-	int dst = -1;
+	struct walk w = { .l = l, .c = c, .to_host = dst >= 0 };
 
 	memset(c, 0, sizeof(*c));
-	if (dest_dir) {
-		dst = open(dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dst < 0)
-			return -errno;
-	}
-	walk_dir(&w, src, dst, "", 0);
-	if (dst >= 0)
-		(void)close(dst);
-	return 0;
+	walk_dir(&w, src, dst, 0, "", 0);
 }
 
 void capture_free(struct capture *c)

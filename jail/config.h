@@ -31,6 +31,7 @@ struct config {
 	char **envp;             /* the program's whole environment */
 	const char *input_dir;   /* host path or NULL */
 	const char *output_dir;  /* host path or NULL */
+	int output_dir_fd;       /* output_dir, opened before the jail exists, or -1 */
 	const char *policy_path; /* NULL: the embedded default */
 	struct policy policy;    /* limits, identity, env, seccomp */
 	uid_t host_uid;          /* the host ids that map to JAIL_UID/JAIL_GID */
@@ -45,6 +46,7 @@ struct config {
 	bool reports_violations; /* refusals come to the launcher (seccomp listener) */
 	int inherited_filters;   /* seccomp filters the launcher runs under, -1 unknown */
 	const char *audit_log;   /* --audit-log FILE, or NULL */
+	int audit_fd;            /* audit_log, opened before the jail exists, or -1 */
 	struct cgroup_jail cg;   /* the jail's cgroups; version CG_NONE without */
 	int uid_lock_fd;         /* lock on the per-jail uid of --uid-range, or -1 */
 	uint32_t uid_range_start, uid_range_count;

@@ -798,8 +798,12 @@ static void config_free(struct config *cfg, struct overrides *ov)
 	free((char *)cfg->code_name);
 	free((char *)cfg->input_dir);
 	free((char *)cfg->output_dir);
+	if (cfg->output_dir_fd >= 0)
+		(void)close(cfg->output_dir_fd);
 	free((char *)cfg->policy_path);
 	free((char *)cfg->audit_log);
+	if (cfg->audit_fd >= 0)
+		(void)close(cfg->audit_fd);
 	free_strv(cfg->argv, runner_bootstrap);
 	free_strv(cfg->envp, NULL);
 	toolset_free(&cfg->tools);
@@ -823,8 +827,21 @@ int main(int argc, char **argv, char **envp)
 	const char *cmd;
 	int r;
 
+	/* Signals the event loop handles are blocked before anything exists (a
+	 * cgroup, a lock, a jail): one that comes during setup then waits in
+	 * the signalfd instead of killing the launcher halfway, and the loop
+	 * ends the run with a result. SIGPIPE is ignored so a closed reader is
+	 * an EPIPE, not our death. */
+	supervise_signal_mask(&mask);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+		perror("actjail: block signals");
+		return EXIT_SETUP;
+	}
+	signal(SIGPIPE, SIG_IGN);
 	sanitize_std_fds();
 	cfg.cg.v2_fd = -1;
+	cfg.output_dir_fd = -1;
+	cfg.audit_fd = -1;
 	cfg.uid_lock_fd = -1;
 	spawn_note_process_strings(argc, argv, envp);
 	if (argc < 2)
@@ -886,6 +903,21 @@ int main(int argc, char **argv, char **envp)
 	cfg.as_root = geteuid() == 0;
 	cfg.host_uid = cfg.as_root ? cfg.policy.uid : getuid();
 	cfg.host_gid = cfg.as_root ? cfg.policy.gid : getgid();
+	/* The audit log is opened before the jail exists: a run that could
+	 * not be recorded does not happen. */
+	if (cfg.audit_log) {
+		cfg.audit_fd = result_open_audit(cfg.audit_log);
+		if (cfg.audit_fd < 0)
+			die("audit log", -cfg.audit_fd, "%s", cfg.audit_log);
+	}
+	/* --output DIR is held from before the jail exists: capture writes
+	 * under this descriptor, and a DIR removed or replaced meanwhile is a
+	 * reported failure, never a silent empty capture */
+	if (cfg.output_dir) {
+		cfg.output_dir_fd = open(cfg.output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cfg.output_dir_fd < 0)
+			die("output directory", errno, "%s", cfg.output_dir);
+	}
 	cleanup_cfg = &cfg;
 	log_set_cleanup(cleanup_all);
 	pick_uid(&cfg);
@@ -899,13 +931,6 @@ int main(int argc, char **argv, char **envp)
 			    &filter, err, sizeof(err));
 	if (r < 0)
 		die("compile seccomp filter", -r, "%s", err);
-
-	/* Signals the event loop handles are blocked and read from a signalfd;
-	 * SIGPIPE is ignored so a closed reader is an EPIPE, not our death. */
-	supervise_signal_mask(&mask);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-		die("block signals", errno, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	log_verbose("policy %s (sha256 %s), timeout %llu ms, memory %llu MiB, pids %llu",
 		    cfg.policy.name, cfg.policy.sha256,
@@ -930,9 +955,7 @@ int main(int argc, char **argv, char **envp)
 			log_error("hint: %s", hint);
 	}
 	if (o.output_fd >= 0) {
-		r = capture_run(o.output_fd, cfg.output_dir, &cfg.policy.limits, &cap);
-		if (r < 0)
-			log_error("capture into %s: %s", cfg.output_dir, strerror(-r));
+		capture_run(o.output_fd, cfg.output_dir_fd, &cfg.policy.limits, &cap);
 		for (size_t i = 0; i < cap.nfiles; i++)
 			log_verbose("captured /output/%s (%llu bytes, sha256 %.16s...)%s%s",
 				    cap.files[i].path, (unsigned long long)cap.files[i].size,
@@ -942,12 +965,32 @@ int main(int argc, char **argv, char **envp)
 			log_verbose("skipped /output/%s: %s", cap.skipped[i].path, cap.skipped[i].reason);
 	}
 	v = result_verdict(&cfg, &o);
+	if (cap.host_failures) {
+		const struct capture_skip *first = NULL;
+
+		for (size_t i = 0; !first && i < cap.nskipped; i++)
+			if (cap.skipped[i].host_failure)
+				first = &cap.skipped[i];
+		log_error("capture into %s: %zu file%s not written (first: /output/%s: %s)",
+			  cfg.output_dir, cap.host_failures, cap.host_failures == 1 ? "" : "s",
+			  first->path, strerror(first->err));
+		/* files the program left were lost on the way to the host: an
+		 * otherwise clean run is not "ok" (docs/result.md) */
+		if (!strcmp(v.status, "ok"))
+			v = (struct verdict){ "capture_error", "output", EXIT_SETUP };
+	}
 	if (o.end == END_EXEC_ERROR)
 		log_error("%s: %s", cfg.argv[0], strerror(o.exec_errno));
-	if (cfg.audit_log) {
-		r = result_append_audit(&cfg, &o, &cap, &v, cfg.audit_log);
-		if (r < 0)
-			log_error("audit log %s: %s", cfg.audit_log, strerror(-r));
+	if (cfg.audit_fd >= 0) {
+		r = result_append_audit(&cfg, &o, &cap, &v, cfg.audit_fd);
+		if (r < 0) {
+			/* the run happened but its record is missing: say so, and
+			 * fail (docs/result.md, audit_error) */
+			log_error("audit log %s: record not written: %s", cfg.audit_log,
+				  strerror(-r));
+			v.audit_errno = -r;
+			v.exit_code = EXIT_SETUP;
+		}
 	}
 	if (cfg.json) {
 		if (result_print_json(&cfg, &o, &cap, &v) < 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <seccomp.h>
@@ -17,6 +18,7 @@
 #include "jail/sha256.h"
 
 #include "jail/exitcodes.h"
+#include "jail/log.h"
 #include "jail/util.h"
 
 /* Why a run that is not ok ended as it did (the result's "reason"). */
@@ -262,6 +264,13 @@ static int gen_files(yajl_gen g, const struct capture *c)
 		CHECK(str(g, c->skipped[i].path));
 		CHECK(key(g, "reason"));
 		CHECK(str(g, c->skipped[i].reason));
+		CHECK(key(g, "errno"));
+		if (c->skipped[i].err > 0 && strerrorname_np(c->skipped[i].err))
+			CHECK(str(g, strerrorname_np(c->skipped[i].err)));
+		else
+			CHECK(yajl_gen_null(g));
+		CHECK(key(g, "host_failure"));
+		CHECK(yajl_gen_bool(g, c->skipped[i].host_failure));
 		CHECK(yajl_gen_map_close(g));
 	}
 	CHECK(yajl_gen_array_close(g));
@@ -414,6 +423,13 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	CHECK(key(g, "reason"));
 	CHECK(v->reason ? str(g, v->reason) : yajl_gen_null(g));
 	CHECK(num(g, "exit_code", (uint64_t)v->exit_code));
+	if (cfg->audit_log) {
+		CHECK(key(g, "audit_error"));
+		if (v->audit_errno && strerrorname_np(v->audit_errno))
+			CHECK(str(g, strerrorname_np(v->audit_errno)));
+		else
+			CHECK(yajl_gen_null(g));
+	}
 	CHECK(key(g, "signal"));
 	if ((o->end == END_SIGNALED || o->end == END_KILLED) && o->signal)
 		CHECK(yajl_gen_integer(g, o->signal));
@@ -500,7 +516,7 @@ fail:
 }
 
 int result_append_audit(const struct config *cfg, const struct outcome *o,
-			const struct capture *c, const struct verdict *v, const char *path)
+			const struct capture *c, const struct verdict *v, int fd)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -508,7 +524,7 @@ int result_append_audit(const struct config *cfg, const struct outcome *o,
 	struct timespec now;
 	struct tm tm;
 	size_t len;
-	int fd, r = -EIO;
+	int r = -EIO;
 
 	if (!g)
 		return -ENOMEM;
@@ -559,28 +575,58 @@ int result_append_audit(const struct config *cfg, const struct outcome *o,
 	CHECK(yajl_gen_map_close(g));
 	CHECK(yajl_gen_get_buf(g, &buf, &len));
 	/* One line, one write, O_APPEND and an exclusive lock: concurrent
-	 * launchers never interleave or overwrite each other's lines. */
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		r = -errno;
-		goto fail;
-	}
+	 * launchers never interleave or overwrite each other's lines. A write
+	 * that fails halfway (a full disk) is cut back to where the file
+	 * ended, under the same lock, so the next record never glues to a
+	 * partial line. */
 	{
 		char *line = xmalloc(len + 1);
+		struct stat st;
 
 		memcpy(line, buf, len);
 		line[len] = '\n';
-		if (flock(fd, LOCK_EX) < 0)
+		if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
 			r = -errno;
-		else
+		} else {
 			r = write_all(fd, line, len + 1);
+			if (r == 0 && fdatasync(fd) < 0 && errno != EINVAL)
+				r = -errno;
+			if (r < 0 && ftruncate(fd, st.st_size) < 0)
+				log_error("audit log: cannot remove a partial record: %s",
+					  strerror(errno));
+			(void)flock(fd, LOCK_UN);
+		}
 		free(line);
 	}
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
 fail:
 	yajl_gen_free(g);
 	return r;
+}
+
+int result_open_audit(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+		      0600);
+
+	if (fd < 0)
+		return -errno;
+	/* a FIFO or a device would take the record somewhere else, or block */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+
+		(void)close(fd);
+		return -e;
+	}
+	/* the lock must be takeable: a file system without flock would let
+	 * concurrent launchers interleave their lines */
+	if (flock(fd, LOCK_EX) < 0 || flock(fd, LOCK_UN) < 0) {
+		int e = errno;
+
+		(void)close(fd);
+		return -e;
+	}
+	return fd;
 }
 
 void result_print_summary(const struct outcome *o, const struct capture *c,

@@ -11,10 +11,12 @@
 #include "jail/supervise.h"
 
 struct verdict {
-	const char *status; /* ok, error, timeout, oom, killed, setup_error */
+	const char *status; /* ok, error, timeout, oom, killed, setup_error,
+			     * capture_error */
 	const char *reason; /* NULL for ok; wall_time, cpu_time, memory, pids,
-			     * output_limit, signal, exit, setup */
+			     * output_limit, signal, exit, setup, output */
 	int exit_code;      /* what actjail exits with (exitcodes.h) */
+	int audit_errno;    /* the audit record could not be written, else 0 */
 };
 
 struct verdict result_verdict(const struct config *cfg, const struct outcome *o);
@@ -23,11 +25,16 @@ struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 int result_print_json(const struct config *cfg, const struct outcome *o,
 		      const struct capture *c, const struct verdict *v);
 
-/* Append one JSON line about the run to path (--audit-log): time, the
- * program's sha256, policy, limits, tool calls, violations, status, reason.
- * 0 or -errno. */
+/* Open the --audit-log file before the jail exists: a regular file (not a
+ * link, FIFO or device), appended to, whose lock can be taken. The fd
+ * (close-on-exec), or -errno: the run must not go ahead unaudited. */
+int result_open_audit(const char *path);
+
+/* Append one JSON line about the run to fd (from result_open_audit): time,
+ * the program's sha256, policy, limits, tool calls, violations, status,
+ * reason. Whole or not at all: a failed write is cut back. 0 or -errno. */
 int result_append_audit(const struct config *cfg, const struct outcome *o,
-			const struct capture *c, const struct verdict *v, const char *path);
+			const struct capture *c, const struct verdict *v, int fd);
 
 /* "actjail: ok, exit 0, 0.12 s, peak 9.8 MiB, 2 files captured" on stderr. */
 void result_print_summary(const struct outcome *o, const struct capture *c,
