@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -179,15 +181,16 @@ static void tool_ended(struct loop *l, struct call *c)
 	if (c->timed_out) {
 		(void)snprintf(why, sizeof(why), "tool %s timed out after %.3g s", t->name,
 			       (double)t->timeout_ms / 1000.0);
+	} else if (c->out.total > t->max_output) {
+		/* before the signal: the launcher killed it for this */
+		(void)snprintf(why, sizeof(why), "tool %s printed more than %llu bytes", t->name,
+			       (unsigned long long)t->max_output);
 	} else if (WIFSIGNALED(st)) {
 		(void)snprintf(why, sizeof(why), "tool %s was killed by signal %d%s%s", t->name,
 			       WTERMSIG(st), *tail ? ": " : "", tail);
 	} else if (WEXITSTATUS(st) != 0) {
 		(void)snprintf(why, sizeof(why), "tool %s failed (exit status %d)%s%s", t->name,
 			       WEXITSTATUS(st), *tail ? ": " : "", tail);
-	} else if (c->out.total > t->max_output) {
-		(void)snprintf(why, sizeof(why), "tool %s printed more than %llu bytes", t->name,
-			       (unsigned long long)t->max_output);
 	} else if (json_parse_limited(c->out.data ? c->out.data : "", c->out.len, 256,
 				      16 * MESSAGE_MAX_VALUES, &v, &je) < 0) {
 		(void)snprintf(why, sizeof(why), "tool %s printed no valid JSON (%s)%s%s", t->name,
@@ -212,80 +215,161 @@ static void tool_ended(struct loop *l, struct call *c)
 
 /* ---- starting a call ------------------------------------------------------- */
 
-static void watch_call(struct loop *l, struct call *c, int fd, uint32_t events, enum call_kind k)
+static int watch_call(struct loop *l, struct call *c, int fd, uint32_t events, enum call_kind k)
 {
-	watch(l, fd, events, T_CALL + (uint32_t)(c->slot * CALL_KINDS + k));
+	return loop_watch(l, fd, events, T_CALL + (uint32_t)(c->slot * CALL_KINDS + k));
+}
+
+/* The tool's own process: stdio from the pipes, signals as a fresh
+ * process would have them, then the command. */
+static void exec_tool(const struct tool *t, int in, int out, int err)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(127);
+	if (t->cwd && chdir(t->cwd) < 0) {
+		dprintf(2, "cannot enter %s: %s\n", t->cwd, strerror(errno));
+		_exit(127);
+	}
+	execvp(t->command[0], t->command);
+	dprintf(2, "cannot run %s: %s\n", t->command[0], strerror(errno));
+	_exit(127);
+}
+
+/* The guard: the launcher's child, leader of the tool's process group,
+ * parent of the tool. A tool must not outlive a launcher that is killed
+ * (SIGKILL runs no cleanup), and PR_SET_PDEATHSIG covers only the direct
+ * child: a shell's children would survive it. So the guard takes the
+ * parent-death signal (SIGHUP, kept blocked and waited for) and answers it
+ * by killing the whole group, itself included; when the tool ends first,
+ * it ends the same way, so the launcher sees the tool's own status. It
+ * never returns. */
+static void guard_tool(const struct tool *t, pid_t launcher, int in, int out, int err)
+{
+	sigset_t wait_for;
+	pid_t tool;
+	int st, sig;
+
+	(void)setpgid(0, 0);
+	sigemptyset(&wait_for);
+	sigaddset(&wait_for, SIGHUP);
+	sigaddset(&wait_for, SIGCHLD);
+	(void)sigprocmask(SIG_BLOCK, &wait_for, NULL);
+	/* the launcher may have died before the prctl: then no signal comes */
+	if (prctl(PR_SET_PDEATHSIG, SIGHUP) < 0 || getppid() != launcher)
+		(void)kill(0, SIGKILL);
+	tool = fork();
+	if (tool < 0)
+		_exit(127);
+	if (tool == 0)
+		exec_tool(t, in, out, err);
+	/* the guard keeps nothing of the launcher's open: not the jail's
+	 * descriptors, not the tool's pipes (their EOF is the tool's) */
+	(void)close_range(0, ~0U, 0);
+	for (;;) {
+		sig = 0;
+		if (sigwait(&wait_for, &sig) != 0)
+			continue;
+		if (sig == SIGHUP)
+			(void)kill(0, SIGKILL);
+		if (waitpid(tool, &st, WNOHANG) == tool)
+			break;
+	}
+	if (WIFEXITED(st))
+		_exit(WEXITSTATUS(st));
+	/* die of the same signal, without a core dump of the guard */
+	sig = WTERMSIG(st);
+	{
+		struct rlimit none = { 0, 0 };
+		sigset_t one;
+
+		(void)setrlimit(RLIMIT_CORE, &none);
+		signal(sig, SIG_DFL);
+		sigemptyset(&one);
+		sigaddset(&one, sig);
+		(void)sigprocmask(SIG_UNBLOCK, &one, NULL);
+		(void)raise(sig);
+	}
+	_exit(128 + sig);
+}
+
+static void close_pair(int p[2])
+{
+	(void)close(p[0]);
+	(void)close(p[1]);
 }
 
 static int spawn_tool(struct loop *l, struct call *c)
 {
 	int in[2], out[2], err[2];
-	pid_t pid;
+	pid_t pid, launcher = getpid();
+	int e;
 
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return -errno;
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
-		int e = errno;
-
-		(void)close(in[0]);
-		(void)close(in[1]);
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		e = errno;
+		close_pair(in);
+		return -e;
+	}
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		e = errno;
+		close_pair(in);
+		close_pair(out);
 		return -e;
 	}
 	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-
-		(void)close(in[0]), (void)close(in[1]), (void)close(out[0]), (void)close(out[1]);
-		(void)close(err[0]), (void)close(err[1]);
-		return -e;
-	}
-	if (pid == 0) {
-		sigset_t none;
-
-		/* its own process group, so a timeout kills what it started too */
-		(void)setpgid(0, 0);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
-			_exit(127);
-		if (c->tool->cwd && chdir(c->tool->cwd) < 0) {
-			dprintf(2, "cannot enter %s: %s\n", c->tool->cwd, strerror(errno));
-			_exit(127);
-		}
-		execvp(c->tool->command[0], c->tool->command);
-		dprintf(2, "cannot run %s: %s\n", c->tool->command[0], strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		guard_tool(c->tool, launcher, in[0], out[1], err[1]);
+	e = errno;
 	(void)close(in[0]);
 	(void)close(out[1]);
 	(void)close(err[1]);
+	if (pid < 0) {
+		(void)close(in[1]);
+		(void)close(out[0]);
+		(void)close(err[0]);
+		return -e;
+	}
+	/* as in the guard: whichever runs first, the group exists before the
+	 * launcher may signal it */
+	(void)setpgid(pid, pid);
 	c->pid = pid;
 	c->in_fd = in[1];
 	c->out_fd = out[0];
 	c->err_fd = err[0];
 	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (c->pidfd < 0)
-		die("run tool", errno, "pidfd_open");
-	set_nonblock(c->in_fd);
-	set_nonblock(c->out_fd);
-	set_nonblock(c->err_fd);
-	watch_call(l, c, c->pidfd, EPOLLIN, CK_PID);
-	watch_call(l, c, c->out_fd, EPOLLIN, CK_OUT);
-	watch_call(l, c, c->err_fd, EPOLLIN, CK_ERR);
-	watch_call(l, c, c->in_fd, EPOLLOUT, CK_IN);
+	if (c->pidfd < 0 || fd_nonblock(c->in_fd) < 0 || fd_nonblock(c->out_fd) < 0 ||
+	    fd_nonblock(c->err_fd) < 0 || watch_call(l, c, c->pidfd, EPOLLIN, CK_PID) < 0 ||
+	    watch_call(l, c, c->out_fd, EPOLLIN, CK_OUT) < 0 ||
+	    watch_call(l, c, c->err_fd, EPOLLIN, CK_ERR) < 0 ||
+	    watch_call(l, c, c->in_fd, EPOLLOUT, CK_IN) < 0) {
+		/* the run goes on; this call fails: its group dies at once */
+		e = errno;
+		(void)kill(-pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		c->pid = -1;
+		return -e;
+	}
 	return 0;
 }
 
-static void arm_timer(struct loop *l, struct call *c, uint64_t ms)
+static int arm_timer(struct loop *l, struct call *c, uint64_t ms)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(ms / 1000),
 						.tv_nsec = (long)(ms % 1000) * 1000000 } };
 
 	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (c->tfd < 0 || timerfd_settime(c->tfd, 0, &its, NULL) < 0)
-		die("run tool", errno, "timerfd");
-	watch_call(l, c, c->tfd, EPOLLIN, CK_TIMER);
+	if (c->tfd < 0 || timerfd_settime(c->tfd, 0, &its, NULL) < 0 ||
+	    watch_call(l, c, c->tfd, EPOLLIN, CK_TIMER) < 0)
+		return -errno;
+	return 0;
 }
 
 static struct call *new_call(struct loop *l, const char *id_json, const struct tool *t)
@@ -352,8 +436,12 @@ static void start_call(struct loop *l, const char *id_json, const char *tool,
 	memcpy(c->in, args_json, c->in_len);
 	c->in[c->in_len++] = '\n';
 	{
-		int e = spawn_tool(l, c);
+		/* the timer first: a tool is never running without its timeout.
+		 * A failure (EMFILE, ENOMEM) fails this call, not the run. */
+		int e = arm_timer(l, c, t->timeout_ms);
 
+		if (e == 0)
+			e = spawn_tool(l, c);
 		if (e < 0) {
 			(void)snprintf(why, sizeof(why), "tool %s could not be started: %s", t->name,
 				       strerror(-e));
@@ -362,7 +450,6 @@ static void start_call(struct loop *l, const char *id_json, const char *tool,
 			return;
 		}
 	}
-	arm_timer(l, c, t->timeout_ms);
 }
 
 /* ---- messages from the jail ------------------------------------------------ */

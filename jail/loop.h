@@ -71,6 +71,10 @@ struct loop {
 };
 
 void watch(struct loop *l, int fd, uint32_t events, uint32_t tag);
+/* watch() and O_NONBLOCK that report instead of exiting: 0, or -1 with
+ * errno (for what a failure may end without ending the run: a tool call) */
+int loop_watch(struct loop *l, int fd, uint32_t events, uint32_t tag);
+int fd_nonblock(int fd);
 void rewatch(struct loop *l, int fd, uint32_t events, uint32_t tag);
 void unwatch_close(struct loop *l, int *fd);
 void set_nonblock(int fd);

@@ -122,12 +122,24 @@ void supervise_emergency_stop(void)
 	current = NULL;
 }
 
-void watch(struct loop *l, int fd, uint32_t events, uint32_t t)
+int loop_watch(struct loop *l, int fd, uint32_t events, uint32_t t)
 {
 	struct epoll_event ev = { .events = events, .data.u32 = t };
 
-	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+	return epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void watch(struct loop *l, int fd, uint32_t events, uint32_t t)
+{
+	if (loop_watch(l, fd, events, t) < 0)
 		die("event loop", errno, "watch fd %d", fd);
+}
+
+int fd_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ? -1 : 0;
 }
 
 void rewatch(struct loop *l, int fd, uint32_t events, uint32_t t)
@@ -149,9 +161,7 @@ void unwatch_close(struct loop *l, int *fd)
 
 void set_nonblock(int fd)
 {
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+	if (fd_nonblock(fd) < 0)
 		die("event loop", errno, "O_NONBLOCK on fd %d", fd);
 }
 
