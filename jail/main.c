@@ -925,6 +925,12 @@ int main(int argc, char **argv, char **envp)
 
 	setup_violation_reports(&cfg);
 	cfg.inherited_filters = verify_own_filters();
+	/* A policy that takes away what the jail's own init needs after the
+	 * filter would fail every run, or hang it: refused up front. */
+	if (spawn_check_policy(&cfg, err, sizeof(err)) < 0)
+		die("policy", 0,
+		    "%s refuses what the jail's init needs after the filter: %s (allow them)",
+		    cfg.policy_path ? cfg.policy_path : "default.json", err);
 	/* The filter is compiled before anything exists, so a rule libseccomp
 	 * refuses is reported with nothing to clean up. */
 	r = seccomp_compile(&cfg.policy.seccomp, cfg.policy_path ? cfg.policy_path : "default.json",

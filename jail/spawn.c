@@ -37,6 +37,7 @@
 #include "jail/userns.h"
 #include "jail/verify.h"
 #include "jail/util.h"
+#include "policy/seccomp.h"
 
 /* Final descriptor layout inside the jail. */
 enum { FD_BRIDGE = 3, FD_STATUS = 4, FD_FIRST_FREE = 5 };
@@ -493,4 +494,56 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 	(void)close(bpf[1]);
 	if (r < 0)
 		log_verbose("sending the seccomp filter: %s", strerror(-r));
+}
+
+/* What the jail's init and the program's first moments do after the
+ * filter is loaded (child_main from step 10 on, init_loop, run_program),
+ * with the arguments that are known in advance. A policy that refuses one
+ * of them cannot run anything: without setsid every run would fail, and
+ * without sendmsg init would wait forever for the launcher to answer its
+ * own notification, whose listener that very sendmsg carries. */
+struct init_call {
+	const char *name;
+	unsigned known;  /* bit i: args[i] is what init passes */
+	uint64_t args[6];
+	bool pty_only;
+};
+
+static const struct init_call init_calls[] = {
+	{ "sendmsg" }, /* the listener, over the status socket */
+	{ "sendto", 1u << 4 | 1u << 5, { 0 } }, /* status records: no address */
+	{ "openat" },	   { "newfstatat" }, { "read" }, { "close" }, /* the self-check */
+	{ "clone", 1u << 0, { CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD } }, /* fork */
+	{ "wait4" },	   { "exit_group" },
+	{ "rt_sigprocmask" }, { "rt_sigaction" }, { "setsid" },
+	{ "ioctl", 1u << 1, { 0, TIOCSCTTY }, true },
+	{ "execve" },
+};
+
+int spawn_check_policy(const struct config *cfg, char *err, size_t errlen)
+{
+	size_t used = 0;
+	int refused = 0;
+
+	for (size_t i = 0; i < sizeof(init_calls) / sizeof(init_calls[0]); i++) {
+		const struct init_call *c = &init_calls[i];
+		int nr = seccomp_syscall_resolve_name(c->name);
+		uint32_t act = 0;
+		int r;
+
+		if (c->pty_only && !cfg->use_pty)
+			continue;
+		r = nr < 0 ? -ENOSYS
+			   : seccomp_policy_action(&cfg->policy.seccomp, nr, c->args, c->known, &act);
+		if (r == 0 && (act == SCMP_ACT_ALLOW || act == SCMP_ACT_LOG))
+			continue;
+		if (used < errlen) {
+			int n = snprintf(err + used, errlen - used, "%s%s%s", refused ? ", " : "",
+					 c->name, r == -EAGAIN ? " (depends on an argument)" : "");
+
+			used += n > 0 ? (size_t)n : 0;
+		}
+		refused++;
+	}
+	return refused ? -EPERM : 0;
 }

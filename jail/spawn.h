@@ -33,6 +33,10 @@ struct jail {
  * /proc/1/environ would otherwise show them inside the jail). */
 void spawn_note_process_strings(int argc, char **argv, char **envp);
 
+/* Whether cfg's policy allows what the jail's init does after loading the
+ * filter. 0, or -EPERM with the refused syscalls, comma-separated, in err. */
+int spawn_check_policy(const struct config *cfg, char *err, size_t errlen);
+
 void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct jail *j);
 
 #endif

@@ -527,3 +527,69 @@ int seccomp_compile(const struct policy_seccomp *p, const char *filename, scmp_f
 	ctx = NULL; /* ownership passes to the caller */
 	return 0;
 }
+
+/* One comparison of a rule, as the kernel's filter makes it (64 bits). */
+static bool arg_matches(const struct policy_arg *a, uint64_t x)
+{
+	switch (a->op) {
+	case POLICY_CMP_EQ:
+		return x == a->value;
+	case POLICY_CMP_NE:
+		return x != a->value;
+	case POLICY_CMP_LT:
+		return x < a->value;
+	case POLICY_CMP_LE:
+		return x <= a->value;
+	case POLICY_CMP_GT:
+		return x > a->value;
+	case POLICY_CMP_GE:
+		return x >= a->value;
+	case POLICY_CMP_MASKED_EQ:
+		return (x & a->mask) == a->value;
+	}
+	return false;
+}
+
+int seccomp_policy_action(const struct policy_seccomp *p, int nr, const uint64_t args[6],
+			  unsigned known, uint32_t *action)
+{
+	const struct policy_rule *plain = NULL, *hit = NULL;
+	bool unsure = false;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+		bool all = true, maybe = false;
+
+		if (r->nr != nr)
+			continue;
+		if (!r->nargs) {
+			plain = r;
+			continue;
+		}
+		for (unsigned k = 0; k < r->nargs && all; k++) {
+			const struct policy_arg *a = &r->args[k];
+
+			if (a->index > 5 || !(known & (1u << a->index)))
+				maybe = true;
+			else if (!arg_matches(a, args[a->index]))
+				all = false;
+		}
+		if (!all)
+			continue;
+		/* argument rules with different actions never overlap (see
+		 * the top of this file): a certain match decides */
+		if (!maybe) {
+			hit = r;
+			break;
+		}
+		unsure = true;
+	}
+	if (hit) {
+		*action = hit->action;
+		return 0;
+	}
+	if (unsure)
+		return -EAGAIN;
+	*action = plain ? plain->action : p->default_action;
+	return 0;
+}

@@ -28,4 +28,11 @@ int seccomp_compile(const struct policy_seccomp *p, const char *filename,
  * rather than allowing it. */
 bool seccomp_net_notified(const struct policy_seccomp *p, int nr);
 
+/* The action a filter compiled from p takes for syscall nr called with
+ * args, of which the bits of known say which are known (bit i: argument
+ * i). 0 with *action set, or -EAGAIN when a rule compares an argument that
+ * is not known, so that the answer depends on it. */
+int seccomp_policy_action(const struct policy_seccomp *p, int nr, const uint64_t args[6],
+			  unsigned known, uint32_t *action);
+
 #endif
