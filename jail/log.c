@@ -34,7 +34,7 @@ int log_get_level(void)
 
 __attribute__((format(printf, 1, 0))) static void vmsg(const char *fmt, va_list ap)
 {
-	char buf[1024];
+	char buf[LOG_MSG_MAX];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
 	if (n < 0)
@@ -76,7 +76,7 @@ void log_error(const char *fmt, ...)
 
 void usage_error(const char *fmt, ...)
 {
-	char buf[1024];
+	char buf[LOG_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -117,7 +117,7 @@ const char *log_hint(const char *step, int err)
 
 void die(const char *step, int err, const char *fmt, ...)
 {
-	char detail[200] = "";
+	char detail[LOG_MSG_MAX] = "";
 	va_list ap;
 
 	if (fmt) {

@@ -11,6 +11,11 @@
 
 enum log_level { LOG_QUIET = -1, LOG_NORMAL = 0, LOG_VERBOSE = 1 };
 
+/* Room for one message: a path as long as the kernel allows (PATH_MAX) and
+ * what is said about it, so a long path never cuts off the field and the
+ * bounds that follow it. */
+#define LOG_MSG_MAX 4608
+
 void log_set_level(int level);
 int log_get_level(void);
 

@@ -328,7 +328,7 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 
 static void load_tools(struct config *cfg, const char *path)
 {
-	char err[512], *text = NULL, *dir, *slash;
+	char err[LOG_MSG_MAX], *text = NULL, *dir, *slash;
 	size_t len = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
@@ -387,7 +387,7 @@ static void report_setup_error(const char *step, int err, const char *detail)
 
 static void load_policy(struct config *cfg)
 {
-	char err[512];
+	char err[LOG_MSG_MAX];
 	char *text = NULL;
 	size_t len = 0;
 	int r;
@@ -822,7 +822,7 @@ int main(int argc, char **argv, char **envp)
 	struct jail j;
 	struct verdict v;
 	scmp_filter_ctx filter = NULL;
-	char err[512];
+	char err[LOG_MSG_MAX];
 	sigset_t mask;
 	const char *cmd;
 	int r;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "jail/config.h"
+#include "jail/log.h"
 #include "jail/spawn.h"
 
 struct capbuf {
@@ -82,7 +83,7 @@ struct outcome {
 	int exec_errno;
 	char setup_step[48];
 	int setup_errno;
-	char setup_detail[200];
+	char setup_detail[LOG_MSG_MAX];
 	uint64_t duration_ms, cpu_ms, memory_peak_kib;
 	uint64_t oom_kills;      /* from the jail's memory cgroup */
 	uint64_t pids_max_hits;  /* forks refused at the cgroup's pids.max */
