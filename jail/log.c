@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -101,8 +102,37 @@ void log_enter_child(int status_fd)
 	report_hook = NULL;
 }
 
+/* The caller's own limits explain ENOMEM and EMFILE in the launcher. */
+static const char *limit_hint(int err)
+{
+	static char hint[256];
+	struct rlimit rl;
+
+	if ((err == EMFILE || err == ENFILE) && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY) {
+		(void)snprintf(hint, sizeof(hint),
+			       "actjail was started with an open-file limit of %llu (ulimit -n): "
+			       "it needs a few dozen descriptors of its own; raise it",
+			       (unsigned long long)rl.rlim_cur);
+		return hint;
+	}
+	if (err == ENOMEM && ((getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) ||
+			      (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY))) {
+		(void)snprintf(hint, sizeof(hint),
+			       "actjail was started with a memory limit of %llu KiB (ulimit -v or -d): "
+			       "too low for the launcher itself; set the jail's memory with --memory",
+			       (unsigned long long)(rl.rlim_cur >> 10));
+		return hint;
+	}
+	return NULL;
+}
+
 const char *log_hint(const char *step, int err)
 {
+	const char *lim = limit_hint(err);
+
+	if (lim)
+		return lim;
 	if (!strcmp(step, "clone") && (err == EPERM || err == ENOSPC || err == EINVAL))
 		return "unprivileged user namespaces may be disabled: check "
 		       "/proc/sys/user/max_user_namespaces, kernel.unprivileged_userns_clone "

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -408,9 +409,58 @@ static void load_policy(struct config *cfg)
 				 "default.json", &cfg->policy, err, sizeof(err));
 	}
 	/* A policy that cannot be read or understood is a setup error (125):
-	 * the jail it describes cannot be built. */
+	 * the jail it describes cannot be built. Out of memory is not the
+	 * policy's fault: the errno lets log_hint name the caller's limit. */
+	if (r == -ENOMEM)
+		die("policy", ENOMEM, "while reading %s",
+		    cfg->policy_path ? cfg->policy_path : "the built-in policy");
 	if (r < 0)
 		die("policy", 0, "%s", err);
+}
+
+/* Lower *v to limit (in the unit of *v) where the caller's hard rlimit is
+ * lower: the jail inherits it, and no one below host root can raise it. */
+static void clamp_to(uint64_t *v, rlim_t hard, uint64_t unit, const char *name, const char *opt)
+{
+	uint64_t cap;
+
+	if (hard == RLIM_INFINITY)
+		return;
+	cap = (uint64_t)hard / unit;
+	if (*v && *v <= cap)
+		return;
+	log_warn("the caller's hard limit (%s) lowers %s from %llu to %llu", opt, name,
+		 (unsigned long long)*v, (unsigned long long)cap);
+	*v = cap;
+}
+
+/* The result's "limits" say what the jail got: where actjail was started
+ * under lower hard limits (ulimit), those apply (limits.c clamps the same
+ * way), and the record shows them instead of the policy's numbers. */
+static void clamp_to_caller(struct limits *l)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		clamp_to(&l->open_files, rl.rlim_max, 1, "open_files", "ulimit -n");
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0)
+		clamp_to(&l->file_size_mib, rl.rlim_max, 1u << 20, "file_size_mib", "ulimit -f");
+	if (getrlimit(RLIMIT_DATA, &rl) == 0)
+		clamp_to(&l->memory_mib, rl.rlim_max, 1u << 20, "memory_mib", "ulimit -d");
+	if (getrlimit(RLIMIT_AS, &rl) == 0)
+		clamp_to(&l->memory_mib, rl.rlim_max, 1u << 20, "memory_mib", "ulimit -v");
+	if (getrlimit(RLIMIT_NPROC, &rl) == 0)
+		clamp_to(&l->pids, rl.rlim_max, 1, "pids", "ulimit -u");
+	/* CPU: the soft limit (SIGXCPU) one second below the hard (SIGKILL) */
+	if (getrlimit(RLIMIT_CPU, &rl) == 0 && rl.rlim_max != RLIM_INFINITY) {
+		uint64_t s = rl.rlim_max > 1 ? (uint64_t)rl.rlim_max - 1 : 1;
+
+		if (!l->cpu_time_ms || (l->cpu_time_ms + 999) / 1000 > s) {
+			log_warn("the caller's hard limit (ulimit -t) lowers cpu_time to %llu s",
+				 (unsigned long long)s);
+			l->cpu_time_ms = s * 1000;
+		}
+	}
 }
 
 static void apply_overrides(struct config *cfg, const struct overrides *ov)
@@ -502,6 +552,10 @@ static void read_code(struct config *cfg, const char *file)
 	cfg->code_name = xstrdup(file ? file : "-");
 	if (file && strcmp(file, "-") != 0) {
 		fd = open(file, O_RDONLY | O_CLOEXEC);
+		/* out of descriptors or memory is the launcher's condition, not a
+		 * bad FILE (log_hint names the limit) */
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOMEM))
+			die("read program", errno, "%s", file);
 		if (fd < 0)
 			usage_error("%s: %s", file, strerror(errno));
 	}
@@ -512,6 +566,8 @@ static void read_code(struct config *cfg, const char *file)
 	if (r == -EFBIG)
 		usage_error("%s: program larger than the bridge's message limit (%zu bytes)",
 			    cfg->code_name, max);
+	if (r == -ENOMEM)
+		die("read program", ENOMEM, "%s", cfg->code_name);
 	if (r < 0)
 		usage_error("%s: %s", cfg->code_name, strerror(-r));
 	if (!utf8_valid(cfg->code, cfg->code_len))
@@ -888,6 +944,7 @@ int main(int argc, char **argv, char **envp)
 	}
 	load_policy(&cfg);
 	apply_overrides(&cfg, &ov);
+	clamp_to_caller(&cfg.policy.limits);
 	if (cfg.mode == MODE_RUN) {
 		read_code(&cfg, argc > optind ? argv[optind] : NULL);
 		if (access(JAIL_PYTHON, X_OK) < 0)
