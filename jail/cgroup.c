@@ -221,8 +221,13 @@ static int create_v2(const struct cgroup_layout *lay, const char *parent, const 
 	int r;
 
 	if (parent) {
+		struct stat st;
+
 		if (!path_fmt(pdir, sizeof(pdir), "%s", parent))
 			return fail(err, errlen, "cgroup path too long");
+		/* delegated, so used and never created (see create_v1) */
+		if (stat(pdir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return fail(err, errlen, "the delegated parent %s does not exist", parent);
 	} else {
 		/* our own directory under the root, where controllers can be enabled
 		 * (the root cgroup is exempt from the no-internal-processes rule) */
@@ -278,11 +283,22 @@ static int create_v1(const struct cgroup_layout *lay, const char *parent, const 
 		if (!lay->v1_dir[k][0])
 			continue;
 		if (parent) {
-			/* the parent is a path inside every hierarchy */
+			struct stat st;
+
+			/* The parent is a path inside every hierarchy, delegated by
+			 * whoever set the host up: it is used, never created (what
+			 * the launcher creates it must own and remove). Memory and
+			 * pids must have it; a hierarchy without it is not used. */
 			if (!path_fmt(dir, sizeof(dir), "%s%s", lay->v1_mount[k], parent))
 				return fail(err, errlen, "cgroup path too long");
-			if ((r = mk(dir, err, errlen)))
-				return r;
+			if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+				if (k == CG1_MEMORY || k == CG1_PIDS)
+					return fail(err, errlen,
+						    "the delegated parent %s does not exist (%s): "
+						    "create it in each hierarchy first",
+						    parent, dir);
+				continue;
+			}
 			if (!path_fmt(dir, sizeof(dir), "%s%s/%s", lay->v1_mount[k], parent, name))
 				return fail(err, errlen, "cgroup path too long");
 		} else if (!path_fmt(dir, sizeof(dir), "%s/%s", lay->v1_dir[k], name)) {
