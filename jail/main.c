@@ -977,8 +977,27 @@ int main(int argc, char **argv, char **envp)
 	}
 	cleanup_cfg = &cfg;
 	log_set_cleanup(cleanup_all);
+	/* Asked for and not applicable: said, never dropped without a word.
+	 * Per-jail host ids need root to map them; rootless, every jail is
+	 * the caller. From the command line that is an error; from a policy
+	 * shared by root and rootless callers, a warning. */
+	if (cfg.uid_range_count && !cfg.as_root) {
+		if (ov.uid_count)
+			die("uid range", EPERM,
+			    "--uid-range needs root (rootless, the jail's user is the caller)");
+		log_warn("the policy's identity.uid_range is not used rootless: the jail's user is "
+			 "the caller");
+	}
 	pick_uid(&cfg);
 	setup_cgroups(&cfg);
+	/* the policy marks cpus best-effort, or setup_cgroups refused */
+	if (ov.cpus_set && ov.cpu_millis && !cfg.cg.cpus)
+		log_warn("--cpus not applied: a CPU quota needs a cgroup (run as root or pass "
+			 "--cgroup-parent); limits.enforced_by.cpus is \"none\"");
+	if (cfg.policy.seccomp.default_action == SCMP_ACT_ALLOW)
+		log_warn("policy %s: default_action \"allow\": every syscall the policy does not "
+			 "name is allowed (policy.default_action in the result)",
+			 cfg.policy.name);
 
 	setup_violation_reports(&cfg);
 	cfg.inherited_filters = verify_own_filters();

@@ -400,6 +400,26 @@ static int gen_policy(yajl_gen g, const struct config *cfg)
 	CHECK(str(g, cfg->policy.name));
 	CHECK(key(g, "sha256"));
 	CHECK(str(g, cfg->policy.sha256));
+	/* a policy that allows by default is not an allowlist: say so */
+	CHECK(key(g, "default_action"));
+	{
+		uint32_t a = cfg->policy.seccomp.default_action;
+		char act[32];
+
+		if (a == SCMP_ACT_ALLOW)
+			(void)snprintf(act, sizeof(act), "allow");
+		else if ((a & 0xffff0000u) == SCMP_ACT_ERRNO(0) && strerrorname_np((int)(a & 0xffff)))
+			(void)snprintf(act, sizeof(act), "errno:%s", strerrorname_np((int)(a & 0xffff)));
+		else if (a == SCMP_ACT_KILL_PROCESS)
+			(void)snprintf(act, sizeof(act), "kill_process");
+		else if (a == SCMP_ACT_KILL_THREAD)
+			(void)snprintf(act, sizeof(act), "kill_thread");
+		else if (a == SCMP_ACT_LOG)
+			(void)snprintf(act, sizeof(act), "log");
+		else
+			(void)snprintf(act, sizeof(act), "0x%08x", a);
+		CHECK(str(g, act));
+	}
 	CHECK(yajl_gen_map_close(g));
 	return 0;
 fail:
