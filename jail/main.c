@@ -1047,6 +1047,8 @@ int main(int argc, char **argv, char **envp)
 			log_verbose("skipped /output/%s: %s", cap.skipped[i].path, cap.skipped[i].reason);
 	}
 	v = result_verdict(&cfg, &o);
+	if (log_get_level() >= LOG_VERBOSE)
+		result_log_violations(&o, &cap);
 	if (cap.host_failures) {
 		const struct capture_skip *first = NULL;
 

@@ -649,6 +649,32 @@ int result_open_audit(const char *path)
 	return fd;
 }
 
+void result_log_violations(const struct outcome *o, const struct capture *c)
+{
+	for (size_t i = 0; i < o->nviolations; i++) {
+		const struct violation *v = &o->violations[i];
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, v->nr);
+		const char *ename = strerrorname_np(v->err);
+
+		if (v->kind == VIOLATION_NETWORK)
+			log_verbose("violation: network: %s to %s refused (%s), %llu time%s",
+				    name ? name : "?", v->address, ename ? ename : "?",
+				    (unsigned long long)v->count, v->count == 1 ? "" : "s");
+		else
+			log_verbose("violation: syscall %s (%d) refused (%s), %llu time%s",
+				    name ? name : "?", v->nr, ename ? ename : "?",
+				    (unsigned long long)v->count, v->count == 1 ? "" : "s");
+		free(name);
+	}
+	if (o->violations_dropped)
+		log_verbose("violation: %llu more refusals of other syscalls, not itemised",
+			    (unsigned long long)o->violations_dropped);
+	for (size_t i = 0; c && i < c->nskipped; i++)
+		if (capture_refusal(c->skipped[i].reason))
+			log_verbose("violation: capture /output/%s refused: %s", c->skipped[i].path,
+				    c->skipped[i].reason);
+}
+
 void result_print_summary(const struct outcome *o, const struct capture *c,
 			  const struct verdict *v)
 {

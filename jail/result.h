@@ -36,6 +36,10 @@ int result_open_audit(const char *path);
 int result_append_audit(const struct config *cfg, const struct outcome *o,
 			const struct capture *c, const struct verdict *v, int fd);
 
+/* --verbose: each violation on its own line on stderr: the syscall, the
+ * network destination, the refused capture path, with the reason. */
+void result_log_violations(const struct outcome *o, const struct capture *c);
+
 /* "actjail: ok, exit 0, 0.12 s, peak 9.8 MiB, 2 files captured" on stderr. */
 void result_print_summary(const struct outcome *o, const struct capture *c,
 			  const struct verdict *v);
