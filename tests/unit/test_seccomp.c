@@ -662,6 +662,55 @@ static void test_notify(const char *text)
 	policy_free(&p);
 }
 
+/* seccomp_policy_action: what a policy decides for known arguments (the
+ * launcher's check that init's own calls are allowed). */
+static void test_policy_action(void)
+{
+	static const char text[] =
+		"{\"seccomp\": {\"default_action\": \"errno:EPERM\", \"allow\": [\"read\"],"
+		" \"rules\": ["
+		"  {\"syscall\": \"clone\", \"action\": \"allow\", \"args\": [{\"index\": 0,"
+		"   \"op\": \"masked_eq\", \"mask\": \"0x7e020080\", \"value\": 0}]},"
+		"  {\"syscall\": \"ioctl\", \"action\": \"allow\"},"
+		"  {\"syscall\": \"ioctl\", \"action\": \"errno:EPERM\", \"args\": [{\"index\": 1,"
+		"   \"op\": \"masked_eq\", \"mask\": \"0xffffffff\", \"value\": \"0x5412\"}]}]}}";
+	struct policy p;
+	char err[512];
+	uint64_t args[6] = { 0 };
+	uint32_t act = 0;
+
+	if (!ok(policy_parse(text, strlen(text), "a.json", &p, err, sizeof(err)) == 0,
+		"policy_action: the policy parses")) {
+		diag(err);
+		return;
+	}
+	ok(seccomp_policy_action(&p.seccomp, SCMP_SYS(read), args, 0, &act) == 0 &&
+		   act == SCMP_ACT_ALLOW,
+	   "policy_action: a plain allow");
+	ok(seccomp_policy_action(&p.seccomp, SCMP_SYS(setsid), args, 0, &act) == 0 &&
+		   act == SCMP_ACT_ERRNO(EPERM),
+	   "policy_action: an unnamed syscall gets the default");
+	args[0] = SIGCHLD;
+	ok(seccomp_policy_action(&p.seccomp, SCMP_SYS(clone), args, 1, &act) == 0 &&
+		   act == SCMP_ACT_ALLOW,
+	   "policy_action: fork's clone flags match the argument rule");
+	args[0] = CLONE_NEWUSER | SIGCHLD;
+	ok(seccomp_policy_action(&p.seccomp, SCMP_SYS(clone), args, 1, &act) == 0 &&
+		   act == SCMP_ACT_ERRNO(EPERM),
+	   "policy_action: clone with a namespace flag falls to the default");
+	ok(seccomp_policy_action(&p.seccomp, SCMP_SYS(clone), args, 0, &act) == -EAGAIN,
+	   "policy_action: an unknown compared argument is -EAGAIN");
+	args[1] = 0x540E; /* TIOCSCTTY */
+	ok(seccomp_policy_action(&p.seccomp, SCMP_SYS(ioctl), args, 2, &act) == 0 &&
+		   act == SCMP_ACT_ALLOW,
+	   "policy_action: ioctl TIOCSCTTY takes the fallback allow");
+	args[1] = 0x5412; /* TIOCSTI */
+	ok(seccomp_policy_action(&p.seccomp, SCMP_SYS(ioctl), args, 2, &act) == 0 &&
+		   act == SCMP_ACT_ERRNO(EPERM),
+	   "policy_action: ioctl TIOCSTI is refused");
+	policy_free(&p);
+}
+
 int main(void)
 {
 	static char buf[1 << 16];
@@ -688,6 +737,7 @@ int main(void)
 	seccomp_release(ctx);
 	policy_free(&p);
 	test_notify(buf);
+	test_policy_action();
 	test_compiler();
 	test_behaviour();
 	return done_testing();
