@@ -5,7 +5,8 @@
  *   N        the program's own exit status (0..123 are passed through as is)
  *   2        usage error: bad option, missing file, bad limit (nothing started)
  *   124      the wall-clock (or CPU) time limit fired
- *   125      the jail could not be built (setup error: step and errno on stderr)
+ *   125      the jail could not be built (setup error: step and errno on stderr),
+ *            or what it produced could not be delivered (capture_error, audit_error)
  *   126      the program could not be executed
  *   127      the program was not found
  *   128+N    the program was killed by signal N

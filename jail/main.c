@@ -67,7 +67,8 @@ static const char usage_text[] =
 	"  --help, --version\n"
 	"\n"
 	"Exit status: the program's own; 124 time limit; 125 the jail could not be\n"
-	"built; 126 cannot execute; 127 not found; 128+N killed by signal N; 2 usage.\n"
+	"built, or its files or audit record could not be written; 126 cannot execute;\n"
+	"127 not found; 128+N killed by signal N; 2 usage.\n"
 	"Options on the command line override the policy file. See actjail(1).\n";
 
 /* python3 -c of run: load the runner's bytecode (built with this python3;
