@@ -159,7 +159,8 @@ void die(const char *step, int err, const char *fmt, ...)
 		struct status_msg m = { .kind = ST_SETUP_ERROR, .err = err };
 
 		(void)snprintf(m.step, sizeof(m.step), "%s", step);
-		(void)snprintf(m.detail, sizeof(m.detail), "%s", detail);
+		/* the record is bounded: a child's details are short */
+		(void)snprintf(m.detail, sizeof(m.detail), "%.*s", (int)sizeof(m.detail) - 1, detail);
 		/* If the launcher is gone there is nobody left to tell. */
 		(void)send(child_status_fd, &m, sizeof(m), MSG_NOSIGNAL);
 		_exit(EXIT_SETUP);
