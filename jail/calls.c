@@ -140,7 +140,7 @@ static void drain_fd(struct call *c, int fd, struct capbuf *b, uint64_t limit)
 			continue;
 		if (n <= 0)
 			return;
-		keep(b, buf, (size_t)n, limit, -1);
+		capbuf_append(b, buf, (size_t)n, limit, -1);
 		(void)c;
 	}
 }

@@ -84,7 +84,6 @@ void outq_push(struct outq *q, const char *data, size_t len);
 int outq_flush(struct loop *l, struct outq *q, int fd, uint32_t tag);
 /* Queue bytes for the jail; droppable ones are dropped past BRIDGE_QUEUE_SOFT. */
 void queue_bridge(struct loop *l, const char *data, size_t len, bool droppable);
-void keep(struct capbuf *b, const char *data, size_t n, uint64_t limit, int forward_fd);
 /* A line the launcher cannot use: an error reply (with the id, if any). */
 void protocol_error(struct loop *l, const char *why, const char *id_json);
 

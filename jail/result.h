@@ -8,7 +8,7 @@
 
 #include "jail/capture.h"
 #include "jail/config.h"
-#include "jail/supervise.h"
+#include "jail/outcome.h"
 
 struct verdict {
 	const char *status; /* ok, error, timeout, oom, killed, setup_error,

@@ -352,30 +352,6 @@ static void bridge_writable(struct loop *l)
 
 /* ---- the program's streams ------------------------------------------------ */
 
-void keep(struct capbuf *b, const char *data, size_t n, uint64_t limit, int forward_fd)
-{
-	size_t room = b->total >= limit ? 0 : (size_t)(limit - b->total);
-	size_t take = n < room ? n : room;
-
-	b->total += n;
-	if (take < n)
-		b->truncated = true;
-	if (!take)
-		return;
-	if (forward_fd >= 0) {
-		/* A caller whose stdout is gone is not the program's failure. */
-		(void)write_all(forward_fd, data, take);
-		return;
-	}
-	if (b->len + take > b->cap) {
-		b->cap = b->len + take > 2 * b->cap ? b->len + take : 2 * b->cap;
-		b->data = xrealloc(b->data, b->cap + 1);
-	}
-	memcpy(b->data + b->len, data, take);
-	b->len += take;
-	b->data[b->len] = '\0';
-}
-
 static void stream_readable(struct loop *l, int *fd, bool is_err)
 {
 	const struct limits *lim = &l->cfg->policy.limits;
@@ -396,9 +372,9 @@ static void stream_readable(struct loop *l, int *fd, bool is_err)
 			return;
 		}
 		if (is_err)
-			keep(&l->o->err, buf, (size_t)n, lim->stderr_bytes, l->cfg->json ? -1 : 2);
+			capbuf_append(&l->o->err, buf, (size_t)n, lim->stderr_bytes, l->cfg->json ? -1 : 2);
 		else
-			keep(&l->o->out, buf, (size_t)n, lim->stdout_bytes, l->cfg->json ? -1 : 1);
+			capbuf_append(&l->o->out, buf, (size_t)n, lim->stdout_bytes, l->cfg->json ? -1 : 1);
 	}
 }
 
@@ -719,9 +695,7 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 	uint64_t spin_until = 0;
 	sigset_t mask;
 
-	memset(o, 0, sizeof(*o));
-	o->output_fd = -1;
-	o->processes_max = -1;
+	outcome_init(o);
 	current = &l;
 	frame_reader_init(&l.fr, cfg->policy.limits.max_message_bytes);
 
@@ -886,29 +860,4 @@ void supervise(const struct config *cfg, struct jail *j, struct outcome *o)
 	(void)close(l.ep);
 	frame_reader_free(&l.fr);
 	free(l.q.buf);
-}
-
-void outcome_free(struct outcome *o)
-{
-	free(o->out.data);
-	free(o->err.data);
-	for (size_t i = 0; i < o->ncalls; i++) {
-		struct call_record *c = &o->calls[i];
-
-		free(c->id_json);
-		free(c->tool);
-		free(c->error);
-		free(c->args_json);
-		free(c->value_json);
-	}
-	free(o->calls);
-	if (o->error) {
-		free(o->error->type);
-		free(o->error->message);
-		free(o->error->traceback);
-		free(o->error->hint);
-		free(o->error);
-	}
-	if (o->output_fd >= 0)
-		(void)close(o->output_fd);
 }

@@ -8,7 +8,7 @@
 #include <linux/seccomp.h>
 
 #include "jail/config.h"
-#include "jail/supervise.h"
+#include "jail/outcome.h"
 
 /*
  * Decide one notification and fill *resp (id set by the caller): a
