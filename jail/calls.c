@@ -26,12 +26,33 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jail/calls.h"
+#include "bridge/frame.h"
 #include "bridge/message.h"
 #include "jail/log.h"
-#include "jail/loop.h"
 #include "jail/util.h"
 
 #define STDERR_EXCERPT 400
+
+/* epoll tags: the relay at CALLS_TAG_BASE, then CALL_KINDS per slot */
+enum call_kind { CK_OUT, CK_ERR, CK_IN, CK_PID, CK_TIMER, CALL_KINDS };
+#define TAG_RELAY CALLS_TAG_BASE
+#define TAG_CALL  (CALLS_TAG_BASE + 1)
+
+/* The relay's queue: a peer that stops reading fails the calls sent to it
+ * past this many unsent bytes instead of growing the launcher. */
+#define RELAY_QUEUE_MAX (64u << 20)
+
+struct calls {
+	const struct config *cfg;
+	struct evloop *ev;
+	struct channel *bridge; /* supervise.c's, to the jail: replies go there */
+	struct outcome *o;
+	struct call **slots;    /* max_in_flight entries */
+	size_t in_flight;
+	struct channel relay;   /* --relay-fd (the caller's descriptor), or fd -1 */
+	struct frame_reader rfr;
+};
 
 struct call {
 	size_t slot;
@@ -47,9 +68,9 @@ struct call {
 	bool timed_out;
 };
 
-static struct call_record *record(struct loop *l, const char *id_json, const char *tool)
+static struct call_record *record(struct calls *cs, const char *id_json, const char *tool)
 {
-	struct outcome *o = l->o;
+	struct outcome *o = cs->o;
 	struct call_record *r;
 
 	o->calls = xrealloc(o->calls, (o->ncalls + 1) * sizeof(*o->calls));
@@ -60,46 +81,66 @@ static struct call_record *record(struct loop *l, const char *id_json, const cha
 	return r;
 }
 
-static void reply(struct loop *l, const char *id_json, const char *value_json, const char *error)
+/* To the jail. A reply that cannot be queued is lost to a jail that is
+ * gone or does not read (droppable ones are counted in dropped_replies);
+ * the run itself goes on to its end. */
+static void bridge_send(struct calls *cs, const char *m, size_t n, bool droppable)
+{
+	(void)channel_send(cs->ev, cs->bridge, m, n, droppable, BRIDGE_QUEUE_SOFT);
+}
+
+void calls_protocol_error(struct calls *cs, const char *why, const char *id_json)
+{
+	size_t n;
+	char *m = message_protocol_error(why, id_json, &n);
+
+	cs->o->bridge.bad_messages++;
+	log_verbose("bridge: %s", why);
+	if (m)
+		bridge_send(cs, m, n, true);
+	free(m);
+}
+
+static void reply(struct calls *cs, const char *id_json, const char *value_json, const char *error)
 {
 	size_t n;
 	char *m = message_result(id_json, value_json, error, &n);
 
 	if (m)
-		queue_bridge(l, m, n, false);
+		bridge_send(cs, m, n, false);
 	free(m);
 }
 
 /* Refuse a call before it starts: a ToolError inside, a record outside. */
-static void refuse(struct loop *l, const char *id_json, const char *tool, const char *why)
+static void refuse(struct calls *cs, const char *id_json, const char *tool, const char *why)
 {
-	struct bridge_stats *b = &l->o->bridge;
+	struct bridge_stats *b = &cs->o->bridge;
 	struct call_record *r;
 
 	if (b->refusals_recorded >= MAX_REFUSAL_RECORDS) {
 		b->refusals_unrecorded++;
-		reply(l, id_json, NULL, why);
+		reply(cs, id_json, NULL, why);
 		return;
 	}
 	b->refusals_recorded++;
-	r = record(l, id_json, tool);
+	r = record(cs, id_json, tool);
 	r->ok = false;
 	r->error = xstrdup(why);
 	log_verbose("tool call %s %s refused: %s", id_json, r->tool, why);
-	reply(l, id_json, NULL, why);
+	reply(cs, id_json, NULL, why);
 }
 
-static void limit_hit(struct loop *l, const char *which)
+static void limit_hit(struct calls *cs, const char *which)
 {
-	if (!l->o->bridge.limit_hit)
-		l->o->bridge.limit_hit = which;
+	if (!cs->o->bridge.limit_hit)
+		cs->o->bridge.limit_hit = which;
 }
 
 /* ---- ending a call -------------------------------------------------------- */
 
-static void complete(struct loop *l, struct call *c, const char *value_json, const char *error)
+static void complete(struct calls *cs, struct call *c, const char *value_json, const char *error)
 {
-	struct call_record *r = &l->o->calls[c->rec];
+	struct call_record *r = &cs->o->calls[c->rec];
 
 	r->duration_ms = (now_ns() - c->start_ns) / 1000000;
 	r->ok = error == NULL;
@@ -108,20 +149,20 @@ static void complete(struct loop *l, struct call *c, const char *value_json, con
 	log_verbose("tool call %s %s(%s): %s (%llu ms)", r->id_json, r->tool,
 		    c->tool ? "command" : "relay", error ? r->error : "ok",
 		    (unsigned long long)r->duration_ms);
-	if (l->cfg->transcript && value_json)
+	if (cs->cfg->transcript && value_json)
 		r->value_json = xstrdup(value_json);
-	reply(l, c->id_json, value_json, error);
+	reply(cs, c->id_json, value_json, error);
 }
 
-static void free_call(struct loop *l, struct call *c)
+static void free_call(struct calls *cs, struct call *c)
 {
-	unwatch_close(l, &c->pidfd);
-	unwatch_close(l, &c->in_fd);
-	unwatch_close(l, &c->out_fd);
-	unwatch_close(l, &c->err_fd);
-	unwatch_close(l, &c->tfd);
-	l->slots[c->slot] = NULL;
-	l->in_flight--;
+	evloop_del_close(cs->ev, &c->pidfd);
+	evloop_del_close(cs->ev, &c->in_fd);
+	evloop_del_close(cs->ev, &c->out_fd);
+	evloop_del_close(cs->ev, &c->err_fd);
+	evloop_del_close(cs->ev, &c->tfd);
+	cs->slots[c->slot] = NULL;
+	cs->in_flight--;
 	free(c->id_json);
 	free(c->in);
 	free(c->out.data);
@@ -129,20 +170,27 @@ static void free_call(struct loop *l, struct call *c)
 	free(c);
 }
 
-static void drain_fd(struct call *c, int fd, struct capbuf *b, uint64_t limit)
+struct drain {
+	struct capbuf *b;
+	uint64_t limit;
+};
+
+static int keep_chunk(void *ctx, const char *data, size_t n)
 {
-	char buf[65536];
+	struct drain *d = ctx;
 
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+	capbuf_append(d->b, data, n, d->limit, -1);
+	return 0;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		capbuf_append(b, buf, (size_t)n, limit, -1);
-		(void)c;
-	}
+/* What the tool wrote so far; the bound is capbuf's, past it only counted. */
+static void drain_fd(int fd, struct capbuf *b, uint64_t limit)
+{
+	struct drain d = { b, limit };
+
+	/* an error is the end of what this pipe gives: the tool's status says
+	 * the rest */
+	(void)read_available(fd, SIZE_MAX, keep_chunk, &d);
 }
 
 /* The last line or so of what the tool wrote to stderr, for the error. */
@@ -160,7 +208,7 @@ static void excerpt(const struct capbuf *b, char *out, size_t len)
 	(void)snprintf(out, len, "%.*s", (int)n, s);
 }
 
-static void tool_ended(struct loop *l, struct call *c)
+static void tool_ended(struct calls *cs, struct call *c)
 {
 	const struct tool *t = c->tool;
 	char why[STDERR_EXCERPT + 256], tail[STDERR_EXCERPT + 8];
@@ -169,9 +217,9 @@ static void tool_ended(struct loop *l, struct call *c)
 	int st = 0;
 
 	if (c->out_fd >= 0)
-		drain_fd(c, c->out_fd, &c->out, t->max_output + 1);
+		drain_fd(c->out_fd, &c->out, t->max_output + 1);
 	if (c->err_fd >= 0)
-		drain_fd(c, c->err_fd, &c->err, 64 * 1024);
+		drain_fd(c->err_fd, &c->err, 64 * 1024);
 	/* whatever the tool left running in its group goes with it */
 	if (c->pid > 0)
 		(void)kill(-c->pid, SIGKILL);
@@ -201,23 +249,23 @@ static void tool_ended(struct loop *l, struct call *c)
 
 		json_free(v);
 		if (value) {
-			complete(l, c, value, NULL);
+			complete(cs, c, value, NULL);
 			free(value);
 		} else {
-			complete(l, c, NULL, "tool output could not be re-encoded");
+			complete(cs, c, NULL, "tool output could not be re-encoded");
 		}
-		free_call(l, c);
+		free_call(cs, c);
 		return;
 	}
-	complete(l, c, NULL, why);
-	free_call(l, c);
+	complete(cs, c, NULL, why);
+	free_call(cs, c);
 }
 
 /* ---- starting a call ------------------------------------------------------- */
 
-static int watch_call(struct loop *l, struct call *c, int fd, uint32_t events, enum call_kind k)
+static int watch_call(struct calls *cs, struct call *c, int fd, uint32_t events, enum call_kind k)
 {
-	return loop_watch(l, fd, events, T_CALL + (uint32_t)(c->slot * CALL_KINDS + k));
+	return evloop_add(cs->ev, fd, events, TAG_CALL + (uint32_t)(c->slot * CALL_KINDS + k));
 }
 
 /* The tool's own process: stdio from the pipes, signals as a fresh
@@ -304,7 +352,7 @@ static void close_pair(int p[2])
 	(void)close(p[1]);
 }
 
-static int spawn_tool(struct loop *l, struct call *c)
+static int spawn_tool(struct calls *cs, struct call *c)
 {
 	int in[2], out[2], err[2];
 	pid_t pid, launcher = getpid();
@@ -344,41 +392,42 @@ static int spawn_tool(struct loop *l, struct call *c)
 	c->out_fd = out[0];
 	c->err_fd = err[0];
 	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (c->pidfd < 0 || fd_nonblock(c->in_fd) < 0 || fd_nonblock(c->out_fd) < 0 ||
-	    fd_nonblock(c->err_fd) < 0 || watch_call(l, c, c->pidfd, EPOLLIN, CK_PID) < 0 ||
-	    watch_call(l, c, c->out_fd, EPOLLIN, CK_OUT) < 0 ||
-	    watch_call(l, c, c->err_fd, EPOLLIN, CK_ERR) < 0 ||
-	    watch_call(l, c, c->in_fd, EPOLLOUT, CK_IN) < 0) {
+	if (c->pidfd < 0)
+		e = -errno;
+	else if (!(e = fd_nonblock(c->in_fd)) && !(e = fd_nonblock(c->out_fd)) &&
+		 !(e = fd_nonblock(c->err_fd)) && !(e = watch_call(cs, c, c->pidfd, EPOLLIN, CK_PID)) &&
+		 !(e = watch_call(cs, c, c->out_fd, EPOLLIN, CK_OUT)) &&
+		 !(e = watch_call(cs, c, c->err_fd, EPOLLIN, CK_ERR)))
+		e = watch_call(cs, c, c->in_fd, EPOLLOUT, CK_IN);
+	if (e < 0) {
 		/* the run goes on; this call fails: its group dies at once */
-		e = errno;
 		(void)kill(-pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		c->pid = -1;
-		return -e;
+		return e;
 	}
 	return 0;
 }
 
-static int arm_timer(struct loop *l, struct call *c, uint64_t ms)
+static int arm_timer(struct calls *cs, struct call *c, uint64_t ms)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(ms / 1000),
 						.tv_nsec = (long)(ms % 1000) * 1000000 } };
 
 	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (c->tfd < 0 || timerfd_settime(c->tfd, 0, &its, NULL) < 0 ||
-	    watch_call(l, c, c->tfd, EPOLLIN, CK_TIMER) < 0)
+	if (c->tfd < 0 || timerfd_settime(c->tfd, 0, &its, NULL) < 0)
 		return -errno;
-	return 0;
+	return watch_call(cs, c, c->tfd, EPOLLIN, CK_TIMER);
 }
 
-static struct call *new_call(struct loop *l, const char *id_json, const struct tool *t)
+static struct call *new_call(struct calls *cs, const char *id_json, const struct tool *t)
 {
 	size_t slot;
 	struct call *c;
 
-	for (slot = 0; slot < l->cfg->policy.limits.max_in_flight; slot++)
-		if (!l->slots[slot])
+	for (slot = 0; slot < cs->cfg->policy.limits.max_in_flight; slot++)
+		if (!cs->slots[slot])
 			break;
 	c = xcalloc(1, sizeof(*c));
 	c->slot = slot;
@@ -386,48 +435,52 @@ static struct call *new_call(struct loop *l, const char *id_json, const struct t
 	c->id_json = xstrdup(id_json);
 	c->pidfd = c->in_fd = c->out_fd = c->err_fd = c->tfd = -1;
 	c->start_ns = now_ns();
-	l->slots[slot] = c;
-	l->in_flight++;
+	cs->slots[slot] = c;
+	cs->in_flight++;
 	return c;
 }
 
-static void queue_relay(struct loop *l, const char *data, size_t len);
 
-static void start_call(struct loop *l, const char *id_json, const char *tool,
+static void start_call(struct calls *cs, const char *id_json, const char *tool,
 		       const struct json_node *args, const char *args_json)
 {
-	const struct tool *t = toolset_find(&l->cfg->tools, tool);
+	const struct tool *t = toolset_find(&cs->cfg->tools, tool);
 	struct call_record *r;
 	struct call *c;
 	char why[512];
 
-	if (!t && l->relay_fd < 0) {
+	if (!t && cs->relay.fd < 0) {
 		char names[400];
 
-		toolset_names(&l->cfg->tools, names, sizeof(names));
+		toolset_names(&cs->cfg->tools, names, sizeof(names));
 		(void)snprintf(why, sizeof(why), "unknown tool \"%.64s\"; available tools: %s", tool,
 			       *names ? names : "(none)");
-		refuse(l, id_json, tool, why);
+		refuse(cs, id_json, tool, why);
 		return;
 	}
 	if (t && t->parameters && schema_check(t->parameters, args, "args", why, sizeof(why)) < 0) {
 		char msg[600];
 
 		(void)snprintf(msg, sizeof(msg), "invalid arguments for %s: %s", t->name, why);
-		refuse(l, id_json, tool, msg);
+		refuse(cs, id_json, tool, msg);
 		return;
 	}
-	r = record(l, id_json, tool);
-	if (l->cfg->transcript)
+	r = record(cs, id_json, tool);
+	if (cs->cfg->transcript)
 		r->args_json = xstrdup(args_json);
-	c = new_call(l, id_json, t);
-	c->rec = l->o->ncalls - 1;
+	c = new_call(cs, id_json, t);
+	c->rec = cs->o->ncalls - 1;
 	if (!t) {
 		size_t n;
 		char *m = message_call(id_json, tool, args_json, &n);
 
-		if (m)
-			queue_relay(l, m, n);
+		/* a relay that does not take it fails the call at once */
+		if (!m || channel_send(cs->ev, &cs->relay, m, n, false, 0) < 0) {
+			complete(cs, c, NULL, m ? "the tool relay is not taking calls (gone, or not "
+						  "reading)"
+						: "the call could not be encoded");
+			free_call(cs, c);
+		}
 		free(m);
 		return;
 	}
@@ -438,15 +491,15 @@ static void start_call(struct loop *l, const char *id_json, const char *tool,
 	{
 		/* the timer first: a tool is never running without its timeout.
 		 * A failure (EMFILE, ENOMEM) fails this call, not the run. */
-		int e = arm_timer(l, c, t->timeout_ms);
+		int e = arm_timer(cs, c, t->timeout_ms);
 
 		if (e == 0)
-			e = spawn_tool(l, c);
+			e = spawn_tool(cs, c);
 		if (e < 0) {
 			(void)snprintf(why, sizeof(why), "tool %s could not be started: %s", t->name,
 				       strerror(-e));
-			complete(l, c, NULL, why);
-			free_call(l, c);
+			complete(cs, c, NULL, why);
+			free_call(cs, c);
 			return;
 		}
 	}
@@ -454,9 +507,9 @@ static void start_call(struct loop *l, const char *id_json, const char *tool,
 
 /* ---- messages from the jail ------------------------------------------------ */
 
-static void list_tools(struct loop *l, const char *id_json)
+static void list_tools(struct calls *cs, const char *id_json)
 {
-	const struct toolset *ts = &l->cfg->tools;
+	const struct toolset *ts = &cs->cfg->tools;
 	size_t cap = 64, len = 0, i;
 	char *v = xmalloc(cap);
 
@@ -494,13 +547,13 @@ static void list_tools(struct loop *l, const char *id_json)
 	}
 	v[len++] = ']';
 	v[len] = '\0';
-	reply(l, id_json, v, NULL);
+	reply(cs, id_json, v, NULL);
 	free(v);
 }
 
-void calls_message(struct loop *l, const char *op, const struct json_node *root)
+void calls_message(struct calls *cs, const char *op, const struct json_node *root)
 {
-	const struct limits *lim = &l->cfg->policy.limits;
+	const struct limits *lim = &cs->cfg->policy.limits;
 	const struct json_node *id = json_get(root, "id"), *tool, *args;
 	struct json_node empty = { .type = JSON_OBJECT };
 	char *id_json, *args_json;
@@ -509,17 +562,17 @@ void calls_message(struct loop *l, const char *op, const struct json_node *root)
 	if (!id || (id->type != JSON_STRING && id->type != JSON_NUMBER) ||
 	    (id->type == JSON_STRING && id->u.string.len > 256) ||
 	    (id->type == JSON_NUMBER && strlen(id->u.number.text) > 64)) {
-		protocol_error(l, "a call needs an \"id\": a string (at most 256 bytes) or a number",
+		calls_protocol_error(cs, "a call needs an \"id\": a string (at most 256 bytes) or a number",
 			       NULL);
 		return;
 	}
 	id_json = message_encode(id, &n);
 	if (!id_json) {
-		protocol_error(l, "unusable id", NULL);
+		calls_protocol_error(cs, "unusable id", NULL);
 		return;
 	}
 	if (!strcmp(op, "list_tools")) {
-		list_tools(l, id_json);
+		list_tools(cs, id_json);
 		free(id_json);
 		return;
 	}
@@ -527,44 +580,44 @@ void calls_message(struct loop *l, const char *op, const struct json_node *root)
 	args = json_get(root, "args");
 	if (!tool || tool->type != JSON_STRING || tool->u.string.len == 0 ||
 	    strlen(tool->u.string.ptr) != tool->u.string.len || tool->u.string.len > 128) {
-		protocol_error(l, "a call needs a \"tool\" name", id_json);
+		calls_protocol_error(cs, "a call needs a \"tool\" name", id_json);
 		free(id_json);
 		return;
 	}
 	if (args && args->type != JSON_OBJECT) {
-		refuse(l, id_json, tool->u.string.ptr, "the arguments must be a JSON object");
+		refuse(cs, id_json, tool->u.string.ptr, "the arguments must be a JSON object");
 		free(id_json);
 		return;
 	}
 	/* the bridge's limits: a clear ToolError inside, a note in the result */
-	if (l->o->bridge.calls >= lim->max_calls) {
+	if (cs->o->bridge.calls >= lim->max_calls) {
 		char why[96];
 
 		(void)snprintf(why, sizeof(why), "tool call limit reached (%llu calls per run)",
 			       (unsigned long long)lim->max_calls);
-		limit_hit(l, "max_calls");
-		refuse(l, id_json, tool->u.string.ptr, why);
-	} else if (l->o->bridge.bytes_in + l->o->bridge.bytes_out > lim->max_bridge_bytes) {
+		limit_hit(cs, "max_calls");
+		refuse(cs, id_json, tool->u.string.ptr, why);
+	} else if (cs->o->bridge.bytes_in + cs->o->bridge.bytes_out > lim->max_bridge_bytes) {
 		char why[96];
 
 		(void)snprintf(why, sizeof(why), "bridge byte limit reached (%llu bytes per run)",
 			       (unsigned long long)lim->max_bridge_bytes);
-		limit_hit(l, "max_bridge_bytes");
-		refuse(l, id_json, tool->u.string.ptr, why);
-	} else if (l->in_flight >= lim->max_in_flight) {
+		limit_hit(cs, "max_bridge_bytes");
+		refuse(cs, id_json, tool->u.string.ptr, why);
+	} else if (cs->in_flight >= lim->max_in_flight) {
 		char why[96];
 
 		(void)snprintf(why, sizeof(why), "too many tool calls in flight (at most %llu)",
 			       (unsigned long long)lim->max_in_flight);
-		limit_hit(l, "max_in_flight");
-		refuse(l, id_json, tool->u.string.ptr, why);
+		limit_hit(cs, "max_in_flight");
+		refuse(cs, id_json, tool->u.string.ptr, why);
 	} else {
-		l->o->bridge.calls++;
+		cs->o->bridge.calls++;
 		args_json = message_encode(args ? args : &empty, &n);
 		if (args_json)
-			start_call(l, id_json, tool->u.string.ptr, args ? args : &empty, args_json);
+			start_call(cs, id_json, tool->u.string.ptr, args ? args : &empty, args_json);
 		else
-			refuse(l, id_json, tool->u.string.ptr, "the arguments could not be encoded");
+			refuse(cs, id_json, tool->u.string.ptr, "the arguments could not be encoded");
 		free(args_json);
 	}
 	free(id_json);
@@ -572,7 +625,7 @@ void calls_message(struct loop *l, const char *op, const struct json_node *root)
 
 /* ---- events of running tools ---------------------------------------------- */
 
-static void feed_stdin(struct loop *l, struct call *c)
+static void feed_stdin(struct calls *cs, struct call *c)
 {
 	while (c->in_off < c->in_len) {
 		ssize_t n = write(c->in_fd, c->in + c->in_off, c->in_len - c->in_off);
@@ -585,38 +638,46 @@ static void feed_stdin(struct loop *l, struct call *c)
 			break; /* the tool does not read its arguments: its business */
 		c->in_off += (size_t)n;
 	}
-	unwatch_close(l, &c->in_fd);
+	evloop_del_close(cs->ev, &c->in_fd);
 }
 
-void calls_event(struct loop *l, uint32_t tag, uint32_t events)
-{
-	size_t slot = (tag - T_CALL) / CALL_KINDS;
-	enum call_kind k = (enum call_kind)((tag - T_CALL) % CALL_KINDS);
-	struct call *c = slot < l->cfg->policy.limits.max_in_flight ? l->slots[slot] : NULL;
+static void relay_event(struct calls *cs, uint32_t events);
 
-	(void)events;
+void calls_event(struct calls *cs, uint32_t tag, uint32_t events)
+{
+	size_t slot;
+	enum call_kind k;
+	struct call *c;
+
+	if (tag == TAG_RELAY) {
+		relay_event(cs, events);
+		return;
+	}
+	slot = (tag - TAG_CALL) / CALL_KINDS;
+	k = (enum call_kind)((tag - TAG_CALL) % CALL_KINDS);
+	c = tag >= TAG_CALL && slot < cs->cfg->policy.limits.max_in_flight ? cs->slots[slot] : NULL;
 	if (!c)
 		return;
 	switch (k) {
 	case CK_IN:
-		feed_stdin(l, c);
+		feed_stdin(cs, c);
 		break;
 	case CK_OUT:
-		drain_fd(c, c->out_fd, &c->out, c->tool->max_output + 1);
+		drain_fd(c->out_fd, &c->out, c->tool->max_output + 1);
 		if (c->out.total > c->tool->max_output && c->pid > 0)
 			(void)kill(-c->pid, SIGKILL); /* it cannot succeed any more */
 		break;
 	case CK_ERR:
-		drain_fd(c, c->err_fd, &c->err, 64 * 1024);
+		drain_fd(c->err_fd, &c->err, 64 * 1024);
 		break;
 	case CK_TIMER:
 		c->timed_out = true;
 		if (c->pid > 0)
 			(void)kill(-c->pid, SIGKILL);
-		unwatch_close(l, &c->tfd);
+		evloop_del_close(cs->ev, &c->tfd);
 		break;
 	case CK_PID:
-		tool_ended(l, c);
+		tool_ended(cs, c);
 		break;
 	default:
 		break;
@@ -625,33 +686,19 @@ void calls_event(struct loop *l, uint32_t tag, uint32_t events)
 
 /* ---- the relay ------------------------------------------------------------- */
 
-static void relay_writable(struct loop *l)
-{
-	if (l->relay_fd >= 0)
-		(void)outq_flush(l, &l->rq, l->relay_fd, T_RELAY);
-}
-
-static void queue_relay(struct loop *l, const char *data, size_t len)
-{
-	if (l->relay_fd < 0)
-		return;
-	outq_push(&l->rq, data, len);
-	relay_writable(l);
-}
-
-static struct call *find_relay_call(struct loop *l, const char *id_json)
+static struct call *find_relay_call(struct calls *cs, const char *id_json)
 {
 	size_t i;
 
-	for (i = 0; i < l->cfg->policy.limits.max_in_flight; i++)
-		if (l->slots[i] && !l->slots[i]->tool && !strcmp(l->slots[i]->id_json, id_json))
-			return l->slots[i];
+	for (i = 0; i < cs->cfg->policy.limits.max_in_flight; i++)
+		if (cs->slots[i] && !cs->slots[i]->tool && !strcmp(cs->slots[i]->id_json, id_json))
+			return cs->slots[i];
 	return NULL;
 }
 
 static int on_relay_line(const char *line, size_t len, void *ctx)
 {
-	struct loop *l = ctx;
+	struct calls *cs = ctx;
 	struct json_node *root = NULL;
 	const struct json_node *id, *okv, *v, *e;
 	const char *op;
@@ -666,7 +713,7 @@ static int on_relay_line(const char *line, size_t len, void *ctx)
 	}
 	id = json_get(root, "id");
 	id_json = id && strcmp(op, "result") == 0 ? message_encode(id, &n) : NULL;
-	c = id_json ? find_relay_call(l, id_json) : NULL;
+	c = id_json ? find_relay_call(cs, id_json) : NULL;
 	if (!c) {
 		log_warn("relay: ignored a message that answers no call in flight");
 	} else {
@@ -677,14 +724,14 @@ static int on_relay_line(const char *line, size_t len, void *ctx)
 			struct json_node null_node = { .type = JSON_NULL };
 
 			value = message_encode(v ? v : &null_node, &n);
-			complete(l, c, value ? value : "null", NULL);
+			complete(cs, c, value ? value : "null", NULL);
 			free(value);
 		} else {
-			complete(l, c, NULL,
+			complete(cs, c, NULL,
 				 e && e->type == JSON_STRING ? e->u.string.ptr
 							     : "the relay reported a failure");
 		}
-		free_call(l, c);
+		free_call(cs, c);
 	}
 	free(id_json);
 	json_free(root);
@@ -698,87 +745,99 @@ static int on_relay_oversize(size_t max, void *ctx)
 	return 0;
 }
 
-static void relay_closed(struct loop *l)
+static void relay_closed(struct calls *cs)
 {
 	size_t i;
 
-	unwatch_close(l, &l->relay_fd);
-	for (i = 0; i < l->cfg->policy.limits.max_in_flight; i++) {
-		struct call *c = l->slots[i];
+	channel_free(cs->ev, &cs->relay, true);
+	for (i = 0; i < cs->cfg->policy.limits.max_in_flight; i++) {
+		struct call *c = cs->slots[i];
 
 		if (c && !c->tool) {
-			complete(l, c, NULL, "the tool relay closed its connection");
-			free_call(l, c);
+			complete(cs, c, NULL, "the tool relay closed its connection");
+			free_call(cs, c);
 		}
 	}
 }
 
-void calls_relay_event(struct loop *l, uint32_t events)
+static int relay_chunk(void *ctx, const char *data, size_t n)
 {
-	char buf[65536];
+	struct calls *cs = ctx;
 
-	if (events & EPOLLOUT)
-		relay_writable(l);
-	while (l->relay_fd >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
-		ssize_t n = read(l->relay_fd, buf, sizeof(buf));
+	return frame_reader_feed(&cs->rfr, data, n, on_relay_line, on_relay_oversize, cs);
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		if (n <= 0) {
-			relay_closed(l);
-			return;
-		}
-		if (frame_reader_feed(&l->rfr, buf, (size_t)n, on_relay_line, on_relay_oversize, l) ==
-		    -ENOMEM)
-			die("relay", ENOMEM, NULL);
+static void relay_event(struct calls *cs, uint32_t events)
+{
+	int r;
+
+	if ((events & EPOLLOUT) && channel_flush(cs->ev, &cs->relay) == -EPIPE) {
+		relay_closed(cs);
+		return;
 	}
+	if (cs->relay.fd < 0 || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	r = read_available(cs->relay.fd, 1u << 20, relay_chunk, cs);
+	if (r == READ_AGAIN)
+		return;
+	/* end of file, an error, or no memory for a line: the relay is gone
+	 * for this run, and the calls waiting on it fail */
+	if (r != READ_EOF)
+		log_warn("relay: %s", strerror(-r));
+	relay_closed(cs);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
 
-void calls_init(struct loop *l)
+struct calls *calls_new(const struct config *cfg, struct evloop *ev, struct channel *bridge,
+			struct outcome *o, int *err)
 {
-	l->slots = xcalloc(l->cfg->policy.limits.max_in_flight, sizeof(*l->slots));
-	frame_reader_init(&l->rfr, l->cfg->policy.limits.max_message_bytes);
-	l->relay_fd = -1;
-	if (l->cfg->relay_fd >= 0) {
-		l->relay_fd = l->cfg->relay_fd;
-		set_nonblock(l->relay_fd);
-		watch(l, l->relay_fd, EPOLLIN, T_RELAY);
+	struct calls *cs = xcalloc(1, sizeof(*cs));
+
+	cs->cfg = cfg;
+	cs->ev = ev;
+	cs->bridge = bridge;
+	cs->o = o;
+	cs->slots = xcalloc(cfg->policy.limits.max_in_flight, sizeof(*cs->slots));
+	frame_reader_init(&cs->rfr, cfg->policy.limits.max_message_bytes);
+	channel_init(&cs->relay, cfg->relay_fd, TAG_RELAY, RELAY_QUEUE_MAX);
+	if (cs->relay.fd >= 0 && (*err = channel_watch(ev, &cs->relay)) < 0) {
+		cs->relay.fd = -1; /* the caller's: not ours to close */
+		calls_finish(cs);
+		return NULL;
 	}
+	return cs;
 }
 
-void calls_finish(struct loop *l)
+void calls_finish(struct calls *cs)
 {
 	size_t i;
 
-	for (i = 0; l->slots && i < l->cfg->policy.limits.max_in_flight; i++) {
-		struct call *c = l->slots[i];
+	if (!cs)
+		return;
+	for (i = 0; cs->slots && i < cs->cfg->policy.limits.max_in_flight; i++) {
+		struct call *c = cs->slots[i];
 
 		if (!c)
 			continue;
 		if (c->tool && c->pid > 0) {
+			/* SIGKILL'd: the wait is for a process already dying */
 			(void)kill(-c->pid, SIGKILL);
 			while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
 				;
 		}
 		{
-			struct call_record *r = &l->o->calls[c->rec];
+			struct call_record *r = &cs->o->calls[c->rec];
 
 			r->duration_ms = (now_ns() - c->start_ns) / 1000000;
 			r->ok = false;
 			r->error = xstrdup("the run ended before the tool answered");
 		}
-		free_call(l, c);
+		free_call(cs, c);
 	}
-	free(l->slots);
-	l->slots = NULL;
-	frame_reader_free(&l->rfr);
-	free(l->rq.buf);
-	l->rq.buf = NULL;
+	free(cs->slots);
+	frame_reader_free(&cs->rfr);
 	/* the relay fd is the caller's: left open for it */
-	if (l->relay_fd >= 0)
-		(void)epoll_ctl(l->ep, EPOLL_CTL_DEL, l->relay_fd, NULL);
+	channel_free(cs->ev, &cs->relay, false);
+	free(cs);
 }

@@ -836,7 +836,6 @@ static struct config *cleanup_cfg;
 
 static void cleanup_all(void)
 {
-	supervise_emergency_stop();
 	if (cleanup_cfg)
 		(void)cgroup_destroy(&cleanup_cfg->cg);
 }
@@ -877,6 +876,7 @@ int main(int argc, char **argv, char **envp)
 	struct outcome o;
 	struct capture cap = { 0 };
 	struct jail j;
+	struct supervisor *sup = NULL;
 	struct verdict v;
 	scmp_filter_ctx filter = NULL;
 	char err[LOG_MSG_MAX];
@@ -1020,15 +1020,22 @@ int main(int argc, char **argv, char **envp)
 		    (unsigned long long)cfg.policy.limits.timeout_ms,
 		    (unsigned long long)cfg.policy.limits.memory_mib,
 		    (unsigned long long)cfg.policy.limits.pids);
+	/* The loop's descriptors exist before the jail: a failure here has no
+	 * jail to clean up, and no exit or deadline of the jail is missed. */
+	r = supervise_prepare(&sup, &cfg);
+	if (r < 0)
+		die("event loop", -r, NULL);
 	jail_spawn_or_die(&cfg, filter, &j);
-	supervise(&cfg, &j, &o);
+	/* From here on nothing exits the process: the loop ends the run. */
+	supervise(sup, &j, &o);
+	supervise_free(sup);
 	seccomp_release(filter);
 	/* the jail is reaped: its cgroups are empty */
 	r = cgroup_destroy(&cfg.cg);
 	if (r < 0)
 		log_warn("cgroup: cannot remove: %s", strerror(-r));
 
-	if (o.end == END_SETUP_ERROR) {
+	if (o.end == END_SETUP_ERROR || o.end == END_INTERNAL) {
 		const char *hint = log_hint(o.setup_step, o.setup_errno);
 
 		log_error("%s: %s%s%s", o.setup_step,

@@ -33,6 +33,7 @@ enum end_kind {
 	END_KILLED,       /* the launcher was told to stop (SIGINT/SIGTERM/SIGHUP) */
 	END_SETUP_ERROR,  /* the jail could not be built */
 	END_EXEC_ERROR,   /* the program could not be started */
+	END_INTERNAL,     /* the launcher failed after the jail existed (setup_step) */
 };
 
 struct call_record {

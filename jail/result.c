@@ -67,6 +67,8 @@ struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 		break;
 	case END_SETUP_ERROR:
 		return (struct verdict){ "setup_error", "setup", EXIT_SETUP };
+	case END_INTERNAL:
+		return (struct verdict){ "internal_error", "launcher", EXIT_SETUP };
 	case END_EXEC_ERROR:
 		v.exit_code = o->exec_errno == ENOENT || o->exec_errno == ENOTDIR ? EXIT_NOT_FOUND
 										  : EXIT_CANNOT_EXEC;
@@ -484,7 +486,7 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 		CHECK(yajl_gen_null(g));
 	}
 	CHECK(key(g, "setup_error"));
-	if (o->end == END_SETUP_ERROR) {
+	if (o->end == END_SETUP_ERROR || o->end == END_INTERNAL) {
 		CHECK(yajl_gen_map_open(g));
 		CHECK(key(g, "step"));
 		CHECK(str(g, o->setup_step));

@@ -31,4 +31,16 @@ struct status_msg {
 	char detail[200];
 };
 
+/* One record (step and detail cut to fit; NULL for none). 0 or -errno. */
+int status_send(int sock, uint32_t kind, int32_t err, int32_t value, const char *step,
+		const char *detail);
+/* A record of kind carrying fd (SCM_RIGHTS). 0 or -errno. */
+int status_send_fd(int sock, uint32_t kind, int fd);
+/* The next whole record, without blocking: 1 (with the one descriptor it
+ * carried in *passed_fd, close-on-exec, or -1), 0 when none is there now,
+ * -1 at the end (the jail's side is closed) or on an error. Short, cut or
+ * extra parts are dropped; only the kind may be trusted, the rest must be
+ * bounds-checked by the reader. */
+int status_recv(int sock, struct status_msg *m, int *passed_fd);
+
 #endif

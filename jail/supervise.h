@@ -17,15 +17,36 @@
 #include "jail/outcome.h"
 #include "jail/spawn.h"
 
-/* Run the loop until the jail is gone; fills *o. Dies only on a failure of
- * the launcher itself (epoll, signalfd), after killing and reaping the jail. */
-void supervise(const struct config *cfg, struct jail *j, struct outcome *o);
+struct supervisor;
+
+/* Before clone: the epoll instance, the signalfd (the signals of
+ * supervise_signal_mask must be blocked already) and the timerfd, so that
+ * no exit, signal or deadline of the jail can be missed and a failure here
+ * leaves no jail to clean up. 0 or -errno. */
+int supervise_prepare(struct supervisor **s, const struct config *cfg);
+
+/* The jail exists: watch its pidfd, status socket, bridge and streams, and
+ * the relay. No deadline yet and no program: a server can start a jail and
+ * hand it its code later. Fills *o from here on. */
+void supervise_start(struct supervisor *s, struct jail *j, struct outcome *o);
+
+/* The program may run: arm the deadline at deadline_ns (CLOCK_MONOTONIC,
+ * absolute), send the code (run) or start relaying stdin (exec). */
+void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns);
+
+/* Run the loop until the jail is gone, then reap it and stop its tools.
+ * Never exits: a failure of the launcher's own ends the run as
+ * END_INTERNAL, with the jail killed and reaped. */
+void supervise_wait(struct supervisor *s);
+
+void supervise_free(struct supervisor *s);
+
+/* start, hand-over at the jail's start plus the timeout, wait: actjail
+ * run and exec, whose deadline counts from clone. */
+void supervise(struct supervisor *s, struct jail *j, struct outcome *o);
 
 /* The signals the event loop reads from its signalfd: block them before the
  * jail is spawned, so none is lost in between. */
 void supervise_signal_mask(sigset_t *mask);
-
-/* Kill and reap a started jail; used as the die() cleanup hook. */
-void supervise_emergency_stop(void);
 
 #endif

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -111,4 +112,37 @@ void violation_answer(const struct config *cfg, int notify_fd, const struct secc
 	resp->flags = 0;
 	resp->error = -ENETUNREACH;
 	record(o, VIOLATION_NETWORK, req, ENETUNREACH, where);
+}
+
+int violation_notify_event(const struct config *cfg, int notify_fd, uint32_t events,
+			   struct outcome *o)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	if (!(events & EPOLLIN))
+		/* EPOLLHUP alone: every task using the filter is gone */
+		return events & (EPOLLHUP | EPOLLERR) ? 1 : 0;
+	memset(&req, 0, sizeof(req));
+	/* SECCOMP_IOCTL_NOTIF_RECV blocks until a notification arrives,
+	 * whatever O_NONBLOCK says (seccomp_unotify(2)): it is made once per
+	 * readiness epoll reported, never in a loop, or the launcher would
+	 * sleep in it and stop enforcing the deadline. More pending
+	 * notifications keep the fd readable (level-triggered), so the next
+	 * round takes the next one. ENOENT: the notifying task died first;
+	 * EINTR cannot come (the signals the launcher handles are blocked). */
+	if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+		return 0;
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	violation_answer(cfg, notify_fd, &req, &resp, o);
+	/* the task may be gone already: nothing to answer then. A kernel
+	 * without FLAG_CONTINUE (before 5.5) refuses it: the check is then
+	 * refused, never left waiting. */
+	if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINVAL && resp.flags) {
+		resp.flags = 0;
+		resp.error = -ENETUNREACH;
+		(void)ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+	return 0;
 }

@@ -6,6 +6,7 @@
 #define ACTJAIL_VIOLATION_H
 
 #include <linux/seccomp.h>
+#include <stdint.h>
 
 #include "jail/config.h"
 #include "jail/outcome.h"
@@ -21,5 +22,12 @@
  */
 void violation_answer(const struct config *cfg, int notify_fd, const struct seccomp_notif *req,
 		      struct seccomp_notif_resp *resp, struct outcome *o);
+
+/* The listener is readable (events from epoll): take one notification,
+ * answer it and record it. 1 when the listener is done (every task using
+ * the filter is gone: stop watching it), else 0. Never blocks: it is
+ * called only on readiness. */
+int violation_notify_event(const struct config *cfg, int notify_fd, uint32_t events,
+			   struct outcome *o);
 
 #endif
