@@ -1,11 +1,52 @@
-/* limits.c - apply the run's rlimits (see limits.h). */
+/* limits.c - apply the run's rlimits and the user namespace's caps (see limits.h). */
 #define _GNU_SOURCE
 #include "jail/limits.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "jail/log.h"
+#include "jail/util.h"
+
+/*
+ * The per-user counts a jail could otherwise run up for others. Each is
+ * counted per user namespace and up the chain (kernel/ucount.c inc_ucount):
+ * what the jail holds is charged to its own namespace and also to the
+ * namespace's owner at every level above, which is host root when actjail
+ * runs as root and the caller when rootless. Capped here, one jail can take
+ * no more of the owner's allowance than these.
+ *
+ * inotify: the owner's default is 128 instances in all. A program needs one
+ * or two (a file watcher); 8 leaves it room and lets 16 jails hold all
+ * theirs before root's default allowance would be gone. Watches: 8192 covers
+ * a recursive watch of a sizeable source tree; each pins an inode and a mark
+ * (about 1 KiB of kernel memory), 8 MiB at most per jail.
+ * Namespaces: the jail's own were created by the launcher before this runs,
+ * so 0 only refuses new ones: a second wall behind seccomp (unshare and
+ * clone's namespace flags refused, clone3 ENOSYS). Without capabilities every
+ * namespace but a user namespace needs a new user namespace first, so
+ * max_user_namespaces 0 is the wall that matters; the others are set so the
+ * jail's record says so.
+ * fanotify (Linux 5.13): fanotify_init is refused by seccomp; 0 behind it.
+ */
+const struct limits_ucount limits_ucounts[] = {
+	{ "inotify_instances", 8 },  { "inotify_watches", 8192 },
+	{ "user_namespaces", 0 },    { "mnt_namespaces", 0 },
+	{ "pid_namespaces", 0 },     { "net_namespaces", 0 },
+	{ "ipc_namespaces", 0 },     { "uts_namespaces", 0 },
+	{ "cgroup_namespaces", 0 },  { "time_namespaces", 0 },
+	{ "fanotify_groups", 0 },    { "fanotify_marks", 0 },
+};
+const size_t limits_nucounts = ARRAY_SIZE(limits_ucounts);
 
 static void set_or_die(int resource, const char *name, rlim_t soft, rlim_t hard)
 {
@@ -35,12 +76,101 @@ void limits_setup_child_or_die(const struct limits *l, bool cgroup_pids)
 	set_or_die(RLIMIT_DATA, "RLIMIT_DATA", (rlim_t)l->memory_mib << 20,
 		   (rlim_t)l->memory_mib << 20);
 	set_or_die(RLIMIT_NPROC, "RLIMIT_NPROC", nproc, nproc);
+	/* Locked memory and POSIX message queue bytes are per-user counts too
+	 * (ucounts, charged up the chain like those above); mlock and mq_open
+	 * are of no use to the program (mq_open is refused by seccomp). */
 	set_or_die(RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK", 0, 0);
 	set_or_die(RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE", 0, 0);
+	/* Queued signals (sigqueue, real-time signals, POSIX timers) are
+	 * charged to the receiver's user in the jail's namespace and to its
+	 * owner above, up to the launcher's own limit there: uncapped, a jail
+	 * could use up host root's allowance (or the caller's) and others'
+	 * real-time signals and timer_create would fail with EAGAIN. Signals
+	 * the kernel sends (SIGCHLD, SIGKILL) are never refused by it. */
+	set_or_die(RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING", LIMITS_SIGPENDING, LIMITS_SIGPENDING);
 	if (l->cpu_time_ms) {
 		/* SIGXCPU at the soft limit, SIGKILL one second later */
 		rlim_t s = (rlim_t)((l->cpu_time_ms + 999) / 1000);
 
 		set_or_die(RLIMIT_CPU, "RLIMIT_CPU", s, s + 1);
+	}
+}
+
+/* One decimal integer and a newline, as a sysctl file holds it. */
+static int read_int_at(int fd)
+{
+	char buf[32], *end;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long v;
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (end == buf || (*end && strcmp(end, "\n") != 0) || errno || v < 0 || v > INT32_MAX)
+		return -EPROTO;
+	return (int)v;
+}
+
+int limits_read_ucount(const char *name)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+
+	(void)snprintf(path, sizeof(path), "/proc/sys/user/max_%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	return read_int_at(fd);
+}
+
+/*
+ * The jail's /proc/sys is read-only by now (mount.c), and must stay so for
+ * the program. The sysctl files resolve against the writer's user namespace
+ * whatever procfs they are opened through (kernel/ucount.c set_lookup), and
+ * a writer with CAP_SYS_RESOURCE there may change them (set_permissions).
+ * So they are written through a detached copy of the jail's /proc mount
+ * without its submounts (open_tree(2) OPEN_TREE_CLONE, not AT_RECURSIVE): the
+ * copy has no read-only /proc/sys on top, appears in no mount table, and is
+ * gone with its descriptor. The jail's own mounts never change.
+ */
+void limits_ucounts_child_or_die(void)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
+					   RESOLVE_NO_MAGICLINKS };
+	_cleanup_close_ int tree = -1, dir = -1;
+	char path[64], text[32];
+
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		die("limit user namespace counts", errno, "copy the /proc mount");
+	dir = (int)syscall(SYS_openat2, tree, "sys/user", &how, sizeof(how));
+	if (dir < 0 && errno == ENOENT)
+		return; /* a kernel without these limits (< 4.9, or no sysctl) */
+	if (dir < 0)
+		die("limit user namespace counts", errno, "open /proc/sys/user");
+	for (size_t i = 0; i < limits_nucounts; i++) {
+		const struct limits_ucount *u = &limits_ucounts[i];
+		_cleanup_close_ int fd = -1;
+		int r, len;
+
+		(void)snprintf(path, sizeof(path), "max_%s", u->name);
+		fd = openat(dir, path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* this kernel has no such limit; verify reports it absent */
+		if (fd < 0)
+			die("limit user namespace counts", errno, "open %s", path);
+		len = snprintf(text, sizeof(text), "%d\n", u->value);
+		r = write_all(fd, text, (size_t)len);
+		if (r < 0)
+			die("limit user namespace counts", -r, "write %s", path);
+		r = read_int_at(fd);
+		if (r < 0)
+			die("limit user namespace counts", -r, "read back %s", path);
+		if (r != u->value)
+			die("limit user namespace counts", 0, "%s reads %d after writing %d", path, r,
+			    u->value);
 	}
 }

@@ -1,6 +1,7 @@
 /*
  * limits.h - rlimits of the jail (child side, before seccomp so the filter
- * need not allow setrlimit/prlimit64 for changing limits).
+ * need not allow setrlimit/prlimit64 for changing limits), and the caps on
+ * the per-user kernel counts of the jail's user namespace.
  *
  * Memory is RLIMIT_DATA, not RLIMIT_AS: it counts private writable memory
  * (heap and anonymous mappings) rather than reserved address space, which
@@ -12,12 +13,42 @@
 #define ACTJAIL_LIMITS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "policy/policy.h"
+
+/* Signals queued in the whole jail at once (RLIMIT_SIGPENDING, charged to
+ * the host user as well: see limits.c). */
+#define LIMITS_SIGPENDING 128
 
 /* cgroup_pids: the jail's pids cgroup enforces the process limit, and the
  * rlimit is kept one above it as a second wall (so the cgroup, which counts
  * its refusals, is the one that says no). */
 void limits_setup_child_or_die(const struct limits *l, bool cgroup_pids);
+
+/*
+ * The jail's user namespace caps (/proc/sys/user/max_NAME, kernel/ucount.c):
+ * name without the "max_" prefix, and the value the jail sets.
+ */
+struct limits_ucount {
+	const char *name;
+	int value;
+};
+extern const struct limits_ucount limits_ucounts[];
+extern const size_t limits_nucounts;
+
+/*
+ * Set every cap of limits_ucounts in the calling process's own user
+ * namespace and read each back; a limit this kernel lacks (no such file) is
+ * skipped. Needs CAP_SYS_RESOURCE in that namespace, so it runs before the
+ * capabilities are dropped, and after the last namespace the jail's init
+ * creates itself (the cgroup v1 unshare). Dies naming the limit otherwise.
+ */
+void limits_ucounts_child_or_die(void);
+
+/* The current value of /proc/sys/user/max_NAME in the caller's user
+ * namespace: >= 0, -ENOENT when this kernel has no such limit, or -errno
+ * (-EPROTO for a file that does not hold one decimal integer). */
+int limits_read_ucount(const char *name);
 
 #endif

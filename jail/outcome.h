@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "jail/log.h"
+#include "jail/status.h"
 
 struct capbuf {
 	char *data;
@@ -86,7 +87,7 @@ struct outcome {
 	uint64_t pids_max_hits;  /* forks refused at the cgroup's pids.max */
 	int64_t processes_max;   /* most processes at once, or -1 when not measurable */
 	int landlock_abi;        /* the Landlock ABI the jail got, 0 for none */
-	char enforced[200];      /* the jail's self-check read-back, "" if none */
+	char enforced[STATUS_DETAIL_MAX]; /* the jail's self-check read-back, "" if none */
 	struct violation violations[MAX_VIOLATIONS]; /* refused syscalls, distinct */
 	size_t nviolations;
 	uint64_t violations_dropped; /* refusals of syscalls past MAX_VIOLATIONS kinds */

@@ -366,27 +366,49 @@ fail:
 	return -1;
 }
 
-/* The jail's self-check ("key=value ..."), as an object; null without one. */
+/* The jail's self-check ("key=value ..."), as an object; null without one.
+ * Keys "group.name" (consecutive) become the object "group"; a value of
+ * digits is a number, "absent" is null (a limit this kernel lacks). */
 static int gen_enforced_readback(yajl_gen g, const char *rec)
 {
-	char buf[200], *save = NULL, *tok;
+	char buf[STATUS_DETAIL_MAX], *save = NULL, *tok;
+	const char *group = NULL;
 
 	if (!rec[0])
 		return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
 	(void)snprintf(buf, sizeof(buf), "%s", rec);
 	CHECK(yajl_gen_map_open(g));
 	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(tok, '=');
+		char *eq = strchr(tok, '='), *dot, *name = tok;
 
 		if (!eq)
 			continue;
 		*eq = '\0';
-		CHECK(key(g, tok));
+		dot = strchr(tok, '.');
+		if (group && (!dot || strncmp(group, tok, (size_t)(dot - tok)) != 0 ||
+			      group[dot - tok] != '\0')) {
+			CHECK(yajl_gen_map_close(g));
+			group = NULL;
+		}
+		if (dot) {
+			*dot = '\0';
+			name = dot + 1;
+			if (!group) {
+				CHECK(key(g, tok));
+				CHECK(yajl_gen_map_open(g));
+				group = tok;
+			}
+		}
+		CHECK(key(g, name));
 		if (eq[1] && strspn(eq + 1, "0123456789") == strlen(eq + 1) && strlen(eq + 1) < 10)
 			CHECK(yajl_gen_integer(g, atoi(eq + 1)));
+		else if (!strcmp(eq + 1, "absent"))
+			CHECK(yajl_gen_null(g));
 		else
 			CHECK(str(g, eq + 1));
 	}
+	if (group)
+		CHECK(yajl_gen_map_close(g));
 	CHECK(yajl_gen_map_close(g));
 	return 0;
 fail:

@@ -322,7 +322,11 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	place_fd_or_die(fds->bridge, FD_BRIDGE, false);
 	if (syscall(SYS_close_range, FD_FIRST_FREE, ~0U, 0) < 0)
 		die("close descriptors", errno, NULL);
-	/* 8. rlimits before seccomp, so the filter need not allow prlimit64. */
+	/* 8. Cap the user namespace's per-user counts (inotify, namespaces):
+	 *    with CAP_SYS_RESOURCE in it, so before the capabilities go; after
+	 *    the cgroup v1 unshare, the last namespace init makes itself. */
+	limits_ucounts_child_or_die();
+	/* 8b. rlimits before seccomp, so the filter need not allow prlimit64. */
 	limits_setup_child_or_die(&cfg->policy.limits, cfg->cg.pids);
 	/* 9. No capabilities, locked securebits, no_new_privs. */
 	caps_drop_child_or_die();

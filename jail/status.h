@@ -23,12 +23,15 @@ enum status_kind {
 	ST_NOTIFY_FD,      /* carries the seccomp listener via SCM_RIGHTS */
 };
 
+/* Room for the self-check's record (ST_ENFORCED), which grows with each layer. */
+#define STATUS_DETAIL_MAX 1024
+
 struct status_msg {
 	uint32_t kind;
 	int32_t err;
 	int32_t value;
 	char step[48];
-	char detail[200];
+	char detail[STATUS_DETAIL_MAX];
 };
 
 /* One record (step and detail cut to fit; NULL for none). 0 or -errno. */

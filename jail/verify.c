@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jail/limits.h"
 #include "jail/log.h"
 
 static FILE *open_or_die(const char *path)
@@ -160,10 +161,35 @@ static void check_net(void)
 		die("self-check", 0, "expected lo alone, found %u interfaces", n);
 }
 
+/* The user namespace's caps (limits.c), as the program will read them in
+ * /proc/sys/user: " ucounts.NAME=VALUE" each, "absent" where this kernel
+ * has no such limit. Appended to out (of len bytes, holding used). */
+static size_t check_ucounts(char *out, size_t len, size_t used)
+{
+	for (size_t i = 0; i < limits_nucounts; i++) {
+		const struct limits_ucount *u = &limits_ucounts[i];
+		int v = limits_read_ucount(u->name), n;
+
+		if (v < 0 && v != -ENOENT)
+			die("self-check", -v, "/proc/sys/user/max_%s", u->name);
+		if (v >= 0 && v != u->value)
+			die("self-check", 0, "/proc/sys/user/max_%s is %d, not %d", u->name, v,
+			    u->value);
+		if (v >= 0)
+			n = snprintf(out + used, len - used, " ucounts.%s=%d", u->name, v);
+		else
+			n = snprintf(out + used, len - used, " ucounts.%s=absent", u->name);
+		if (n < 0 || (size_t)n >= len - used)
+			die("self-check", E2BIG, "the record does not fit");
+		used += (size_t)n;
+	}
+	return used;
+}
+
 void verify_child_or_die(const struct config *cfg, int landlock_abi, char *record, size_t len)
 {
 	unsigned mounts, writable;
-	int filters;
+	int filters, n;
 
 	check_status(cfg->inherited_filters, &filters);
 	check_map("/proc/self/uid_map", JAIL_UID, (unsigned)cfg->host_uid);
@@ -172,10 +198,13 @@ void verify_child_or_die(const struct config *cfg, int landlock_abi, char *recor
 	check_net();
 	if (cfg->policy.landlock == POLICY_LANDLOCK_REQUIRED && landlock_abi < 1)
 		die("self-check", 0, "Landlock required and not applied");
-	(void)snprintf(record, len,
-		       "seccomp=filter seccomp_filters=%d no_new_privs=1 capabilities=none "
-		       "uid_map=%u:%u gid_map=%u:%u mounts=%u writable_mounts=%u network=lo "
-		       "landlock_abi=%d",
-		       filters, JAIL_UID, (unsigned)cfg->host_uid, JAIL_GID, (unsigned)cfg->host_gid, mounts,
-		       writable, landlock_abi);
+	n = snprintf(record, len,
+		     "seccomp=filter seccomp_filters=%d no_new_privs=1 capabilities=none "
+		     "uid_map=%u:%u gid_map=%u:%u mounts=%u writable_mounts=%u network=lo "
+		     "landlock_abi=%d",
+		     filters, JAIL_UID, (unsigned)cfg->host_uid, JAIL_GID, (unsigned)cfg->host_gid, mounts,
+		     writable, landlock_abi);
+	if (n < 0 || (size_t)n >= len)
+		die("self-check", E2BIG, "the record does not fit");
+	(void)check_ucounts(record, len, (size_t)n);
 }

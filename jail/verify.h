@@ -1,9 +1,11 @@
 /*
  * verify.h - before the program starts, the jail's init reads its own state
  * back from the kernel (/proc/self/status, uid_map, gid_map, mountinfo,
- * /proc/net/dev) and refuses to go on if any layer differs from what was
- * asked: a silent downgrade becomes a setup error. The read-back is a short
- * "key=value ..." record that the launcher puts in the result as "enforced".
+ * /proc/net/dev, /proc/sys/user) and refuses to go on if any layer differs
+ * from what was asked: a silent downgrade becomes a setup error. The
+ * read-back is a short "key=value ..." record (at most STATUS_DETAIL_MAX
+ * bytes) that the launcher puts in the result as "enforced"; a key
+ * "group.name" goes into the object "group", a value "absent" is null.
  */
 #ifndef ACTJAIL_VERIFY_H
 #define ACTJAIL_VERIFY_H
