@@ -156,13 +156,9 @@ void die(const char *step, int err, const char *fmt, ...)
 		va_end(ap);
 	}
 	if (child_status_fd >= 0) {
-		struct status_msg m = { .kind = ST_SETUP_ERROR, .err = err };
-
-		(void)snprintf(m.step, sizeof(m.step), "%s", step);
-		/* the record is bounded: a child's details are short */
-		(void)snprintf(m.detail, sizeof(m.detail), "%.*s", (int)sizeof(m.detail) - 1, detail);
-		/* If the launcher is gone there is nobody left to tell. */
-		(void)send(child_status_fd, &m, sizeof(m), MSG_NOSIGNAL);
+		/* the record is bounded: a child's details are short. If the
+		 * launcher is gone there is nobody left to tell. */
+		(void)status_send(child_status_fd, ST_SETUP_ERROR, err, 0, step, detail);
 		_exit(EXIT_SETUP);
 	}
 	if (cleanup_hook)

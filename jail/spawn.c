@@ -64,30 +64,17 @@ void spawn_note_process_strings(int argc, char **argv, char **envp)
 
 static void send_status(int fd, uint32_t kind, int32_t err, int32_t value)
 {
-	struct status_msg m = { .kind = kind, .err = err, .value = value };
-
 	/* A failed send means the launcher is gone, and with it our purpose. */
-	if (send(fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+	if (status_send(fd, kind, err, value, NULL, NULL) < 0)
 		_exit(EXIT_SETUP);
 }
 
 static void send_fd_kind_or_die(int sock, int fd, uint32_t kind)
 {
-	struct status_msg m = { .kind = kind };
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c;
+	int r = status_send_fd(sock, kind, fd);
 
-	memset(cbuf, 0, sizeof(cbuf));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		die("send a handle to the launcher", errno, NULL);
+	if (r < 0)
+		die("send a handle to the launcher", -r, NULL);
 }
 
 /* Put src at target without clobbering other sources: callers first move
@@ -351,10 +338,10 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	}
 	/* 11. Read every layer back and refuse to go on if one is missing. */
 	{
-		struct status_msg m = { .kind = ST_ENFORCED };
+		char enforced[STATUS_DETAIL_MAX];
 
-		verify_child_or_die(cfg, landlock_abi, m.detail, sizeof(m.detail));
-		if (send(FD_STATUS, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+		verify_child_or_die(cfg, landlock_abi, enforced, sizeof(enforced));
+		if (status_send(FD_STATUS, ST_ENFORCED, 0, 0, NULL, enforced) < 0)
 			_exit(EXIT_SETUP);
 	}
 	send_status(FD_STATUS, ST_READY, 0, 0);
@@ -401,7 +388,6 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 {
 	int status[2], bridge[2], bpf[2], in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	struct clone_args ca = { 0 };
-	struct status_msg go = { .kind = ST_GO };
 	int pidfd = -1, r;
 	long pid;
 
@@ -482,7 +468,7 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 		j->stdin_fd = in[1];
 	}
 	userns_setup_parent_or_die(j->pid, cfg->host_uid, cfg->host_gid);
-	if (send(j->status_fd, &go, sizeof(go), MSG_NOSIGNAL) < 0)
+	if (status_send(j->status_fd, ST_GO, 0, 0, NULL, NULL) < 0)
 		abort_child_and_die(j, "start jail", errno);
 	/* Generate the BPF now, while the child builds its mounts. On failure
 	 * the child gets no complete filter and refuses to go on (fail
