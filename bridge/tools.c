@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge/message.h"
 #include "jail/util.h"
 
 #define MANIFEST_MAX_DEPTH 64
@@ -532,4 +533,67 @@ void tool_signature(const struct tool *t, char *buf, size_t len)
 	}
 	if (used + 1 < len)
 		(void)snprintf(buf + used, len - used, ")");
+}
+
+/* Append text to the growing buffer *b (length *n, capacity *cap). */
+static void put(char **b, size_t *n, size_t *cap, const char *text, size_t len)
+{
+	if (*n + len + 1 > *cap) {
+		*cap = (*n + len + 1) * 2;
+		*b = xrealloc(*b, *cap);
+	}
+	memcpy(*b + *n, text, len);
+	*n += len;
+	(*b)[*n] = '\0';
+}
+
+/* A JSON value of ours, as text: a string when node is NULL and s is set. */
+static void put_json(char **b, size_t *n, size_t *cap, const struct json_node *node, const char *s)
+{
+	struct json_node str = { .type = JSON_STRING };
+	size_t len;
+	char *t;
+
+	if (!node) {
+		str.u.string.ptr = (char *)s;
+		str.u.string.len = strlen(s);
+		node = &str;
+	}
+	t = message_encode(node, &len);
+	if (t)
+		put(b, n, cap, t, len);
+	else
+		put(b, n, cap, node == &str ? "\"\"" : "{}", 2);
+	free(t);
+}
+
+char *toolset_describe_json(const struct toolset *ts, bool signatures, size_t *len)
+{
+	size_t n = 0, cap = 256;
+	char *b = xmalloc(cap);
+
+	b[0] = '\0';
+	put(&b, &n, &cap, "[", 1);
+	for (size_t i = 0; i < ts->n; i++) {
+		const struct tool *t = &ts->tools[i];
+		static const struct json_node empty = { .type = JSON_OBJECT };
+
+		put(&b, &n, &cap, i ? ",{\"name\":" : "{\"name\":", i ? 9 : 8);
+		put_json(&b, &n, &cap, NULL, t->name);
+		if (signatures) {
+			char sig[1024];
+
+			tool_signature(t, sig, sizeof(sig));
+			put(&b, &n, &cap, ",\"signature\":", 13);
+			put_json(&b, &n, &cap, NULL, sig);
+		}
+		put(&b, &n, &cap, ",\"description\":", 15);
+		put_json(&b, &n, &cap, NULL, t->description);
+		put(&b, &n, &cap, ",\"parameters\":", 14);
+		put_json(&b, &n, &cap, t->parameters ? t->parameters : &empty, NULL);
+		put(&b, &n, &cap, "}", 1);
+	}
+	put(&b, &n, &cap, "]", 1);
+	*len = n;
+	return b;
 }

@@ -56,4 +56,10 @@ int schema_check(const struct json_node *schema, const struct json_node *value, 
 /* How a program calls the tool: call_tool("get_orders", user_id=<int>, [limit=<int>]). */
 void tool_signature(const struct tool *t, char *buf, size_t len);
 
+/* The tools as the JSON array list_tools() returns inside the jail and
+ * `tools describe --json` prints: name, (with signatures) signature,
+ * description and parameters (the schema, {} without). The one encoder of
+ * tool descriptions. Allocated text, its length in *len. */
+char *toolset_describe_json(const struct toolset *ts, bool signatures, size_t *len);
+
 #endif

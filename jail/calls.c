@@ -509,44 +509,9 @@ static void start_call(struct calls *cs, const char *id_json, const char *tool,
 
 static void list_tools(struct calls *cs, const char *id_json)
 {
-	const struct toolset *ts = &cs->cfg->tools;
-	size_t cap = 64, len = 0, i;
-	char *v = xmalloc(cap);
+	size_t n;
+	char *v = toolset_describe_json(&cs->cfg->tools, false, &n);
 
-	v[len++] = '[';
-	for (i = 0; i < ts->n; i++) {
-		const struct tool *t = &ts->tools[i];
-		char *name = NULL, *desc = NULL, *params = NULL, *item;
-		size_t n, need;
-		struct json_node sn = { .type = JSON_STRING };
-
-		sn.u.string.ptr = t->name;
-		sn.u.string.len = strlen(t->name);
-		name = message_encode(&sn, &n);
-		sn.u.string.ptr = t->description;
-		sn.u.string.len = strlen(t->description);
-		desc = message_encode(&sn, &n);
-		params = t->parameters ? message_encode(t->parameters, &n) : xstrdup("{}");
-		need = (name ? strlen(name) : 0) + (desc ? strlen(desc) : 0) +
-		       (params ? strlen(params) : 0) + 64;
-		item = xmalloc(need);
-		(void)snprintf(item, need, "%s{\"name\":%s,\"description\":%s,\"parameters\":%s}",
-			       i ? "," : "", name ? name : "\"\"", desc ? desc : "\"\"",
-			       params ? params : "{}");
-		free(name);
-		free(desc);
-		free(params);
-		n = strlen(item);
-		if (len + n + 2 > cap) {
-			cap = (len + n + 2) * 2;
-			v = xrealloc(v, cap);
-		}
-		memcpy(v + len, item, n);
-		len += n;
-		free(item);
-	}
-	v[len++] = ']';
-	v[len] = '\0';
 	reply(cs, id_json, v, NULL);
 	free(v);
 }

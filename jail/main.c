@@ -629,15 +629,6 @@ static void print_json_string(const char *s)
 	free(t);
 }
 
-static void print_json_node(const struct json_node *node)
-{
-	size_t len;
-	char *t = node ? message_encode(node, &len) : NULL;
-
-	fputs(t ? t : "{}", stdout);
-	free(t);
-}
-
 static void print_params(const struct tool *t)
 {
 	const struct json_node *props = t->parameters ? json_get(t->parameters, "properties") : NULL;
@@ -665,23 +656,11 @@ static int tools_command(int argc, char **argv, struct config *cfg, struct overr
 	if (optind < argc)
 		usage_error("tools describe: unexpected argument '%s'", argv[optind]);
 	if (cfg->json) {
-		printf("{\"tools\":[");
-		for (i = 0; i < cfg->tools.n; i++) {
-			const struct tool *t = &cfg->tools.tools[i];
-			char sig[1024];
+		size_t n;
+		char *list = toolset_describe_json(&cfg->tools, true, &n);
 
-			tool_signature(t, sig, sizeof(sig));
-			printf("%s{\"name\":", i ? "," : "");
-			print_json_string(t->name);
-			printf(",\"signature\":");
-			print_json_string(sig);
-			printf(",\"description\":");
-			print_json_string(t->description);
-			printf(",\"parameters\":");
-			print_json_node(t->parameters);
-			printf("}");
-		}
-		printf("],\"instructions\":");
+		printf("{\"tools\":%s,\"instructions\":", list);
+		free(list);
 		print_json_string(tools_instructions());
 		printf("}\n");
 	} else {
