@@ -346,51 +346,27 @@ static void guard_tool(const struct tool *t, pid_t launcher, int in, int out, in
 	_exit(128 + sig);
 }
 
-static void close_pair(int p[2])
-{
-	(void)close(p[0]);
-	(void)close(p[1]);
-}
-
 static int spawn_tool(struct calls *cs, struct call *c)
 {
-	int in[2], out[2], err[2];
+	_cleanup_pair_ int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	pid_t pid, launcher = getpid();
 	int e;
 
-	if (pipe2(in, O_CLOEXEC) < 0)
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		return -errno;
-	if (pipe2(out, O_CLOEXEC) < 0) {
-		e = errno;
-		close_pair(in);
-		return -e;
-	}
-	if (pipe2(err, O_CLOEXEC) < 0) {
-		e = errno;
-		close_pair(in);
-		close_pair(out);
-		return -e;
-	}
 	pid = fork();
 	if (pid == 0)
 		guard_tool(c->tool, launcher, in[0], out[1], err[1]);
-	e = errno;
-	(void)close(in[0]);
-	(void)close(out[1]);
-	(void)close(err[1]);
-	if (pid < 0) {
-		(void)close(in[1]);
-		(void)close(out[0]);
-		(void)close(err[0]);
-		return -e;
-	}
+	if (pid < 0)
+		return -errno;
 	/* as in the guard: whichever runs first, the group exists before the
 	 * launcher may signal it */
 	(void)setpgid(pid, pid);
 	c->pid = pid;
-	c->in_fd = in[1];
-	c->out_fd = out[0];
-	c->err_fd = err[0];
+	/* the launcher's ends go to the call; the tool's are closed on return */
+	c->in_fd = steal_fd(&in[1]);
+	c->out_fd = steal_fd(&out[0]);
+	c->err_fd = steal_fd(&err[0]);
 	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (c->pidfd < 0)
 		e = -errno;

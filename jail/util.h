@@ -29,8 +29,16 @@ static inline void closep(int *fd)
 	}
 }
 
+/* Both ends of a pipe or socketpair; -1 ends are skipped. */
+static inline void close_pairp(int (*p)[2])
+{
+	closep(&(*p)[0]);
+	closep(&(*p)[1]);
+}
+
 #define _cleanup_free_  __attribute__((cleanup(freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
+#define _cleanup_pair_  __attribute__((cleanup(close_pairp)))
 
 /* Hand ownership on: return the value and leave the variable empty. */
 #define steal_ptr(pp)                                                                \
