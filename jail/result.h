@@ -9,17 +9,7 @@
 #include "jail/capture.h"
 #include "jail/config.h"
 #include "jail/outcome.h"
-
-struct verdict {
-	const char *status; /* ok, error, timeout, oom, killed, setup_error,
-			     * capture_error */
-	const char *reason; /* NULL for ok; wall_time, cpu_time, memory, pids,
-			     * output_limit, signal, exit, setup, output */
-	int exit_code;      /* what actjail exits with (exitcodes.h) */
-	int audit_errno;    /* the audit record could not be written, else 0 */
-};
-
-struct verdict result_verdict(const struct config *cfg, const struct outcome *o);
+#include "jail/verdict.h"
 
 /* Exactly one JSON object and a newline on stdout. 0 or -errno. */
 int result_print_json(const struct config *cfg, const struct outcome *o,
