@@ -176,14 +176,22 @@ static int copy_file(struct walk *w, int in, int dst, const char *name, const ch
 	return 0;
 }
 
-static void walk_dir(struct walk *w, int src, int dst, int dst_err, const char *prefix,
+/* Where a directory's files go: fd, or (fd < 0 with w->to_host) why its
+ * destination could not be made: every file below is then a host-side
+ * skip with that reason and errno. */
+struct dest {
+	int fd;
+	int err;
+	const char *why;
+};
+
+static void walk_dir(struct walk *w, int src, const struct dest *d, const char *prefix,
 		     unsigned depth);
 
-/* dst < 0 with w->to_host: the destination of this directory could not be
- * made (dst_err says why), so every file below is a host-side skip. */
-static void visit(struct walk *w, int src, int dst, int dst_err, const char *name,
+static void visit(struct walk *w, int src, const struct dest *d, const char *name,
 		  const char *path, unsigned depth)
 {
+	int dst = d->fd;
 	struct stat st;
 	bool host;
 	int fd, r;
@@ -201,8 +209,8 @@ static void visit(struct walk *w, int src, int dst, int dst_err, const char *nam
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		_cleanup_close_ int sub = -1, dsub = -1;
-		int derr = dst_err;
+		_cleanup_close_ int sub = -1;
+		struct dest dsub = *d;
 
 		if (depth >= MAX_DEPTH) {
 			skip(w, path, "too deep");
@@ -213,13 +221,22 @@ static void visit(struct walk *w, int src, int dst, int dst_err, const char *nam
 			skip_err(w, path, "unreadable", -sub, false);
 			return;
 		}
-		if (dst >= 0) {
-			if (mkdirat(dst, name, 0755) < 0 && errno != EEXIST)
-				derr = errno;
-			else if ((dsub = open_beneath(dst, name, O_RDONLY | O_DIRECTORY)) < 0)
-				derr = -dsub;
+		dsub.fd = -1;
+		if (dst >= 0 && mkdirat(dst, name, 0755) < 0 && errno != EEXIST) {
+			dsub = (struct dest){ -1, errno, "cannot create directory" };
+		} else if (dst >= 0) {
+			/* what is there already may be a file or a link: never
+			 * followed (ENOTDIR, ELOOP) */
+			dsub.fd = open_beneath(dst, name, O_RDONLY | O_DIRECTORY);
+			if (dsub.fd < 0)
+				dsub = (struct dest){ -1, -dsub.fd,
+						      dsub.fd == -ENOTDIR || dsub.fd == -ELOOP
+							      ? "destination is not a directory"
+							      : "cannot write destination" };
 		}
-		walk_dir(w, sub, dsub, derr, path, depth + 1);
+		walk_dir(w, sub, &dsub, path, depth + 1);
+		if (dsub.fd >= 0)
+			(void)close(dsub.fd);
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -244,7 +261,7 @@ static void visit(struct walk *w, int src, int dst, int dst_err, const char *nam
 		return;
 	}
 	if (w->to_host && dst < 0) {
-		skip_err(w, path, "cannot write destination", dst_err, true);
+		skip_err(w, path, d->why, d->err, true);
 		return;
 	}
 	fd = open_beneath(src, name, O_RDONLY | O_NONBLOCK);
@@ -266,7 +283,7 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk_dir(struct walk *w, int src, int dst, int dst_err, const char *prefix,
+static void walk_dir(struct walk *w, int src, const struct dest *to, const char *prefix,
 		     unsigned depth)
 {
 	int fd = dup(src);
@@ -298,7 +315,7 @@ static void walk_dir(struct walk *w, int src, int dst, int dst_err, const char *
 		char *path = xmalloc(len);
 
 		(void)snprintf(path, len, "%s%s%s", prefix, *prefix ? "/" : "", names[i]);
-		visit(w, src, dst, dst_err, names[i], path, depth);
+		visit(w, src, to, names[i], path, depth);
 		free(path);
 		free(names[i]);
 	}
@@ -308,9 +325,10 @@ static void walk_dir(struct walk *w, int src, int dst, int dst_err, const char *
 void capture_run(int src, int dst, const struct limits *l, struct capture *c)
 {
 	struct walk w = { .l = l, .c = c, .to_host = dst >= 0 };
+	struct dest d = { dst, 0, NULL };
 
 	memset(c, 0, sizeof(*c));
-	walk_dir(&w, src, dst, 0, "", 0);
+	walk_dir(&w, src, &d, "", 0);
 }
 
 void capture_free(struct capture *c)

@@ -53,7 +53,9 @@ print("planted")
 EOF
 before=$(snapshot "$D")
 jrun --output "$D" <"$T/cap.py"
-is "$rc:$(field '(r["status"], r["stdout"])')" '0:["ok", "planted\n"]' "planting run: ok"
+# DIR holds a file "sub" where the program made a directory: the files
+# below it cannot be written, so the capture failed (capture_error, 125)
+is "$rc:$(field '(r["status"], r["stdout"])')" '125:["capture_error", "planted\n"]' "planting run: capture_error (a file in DIR stands where sub/ goes)"
 
 is "$(field 'sorted(f["path"] for f in r["files"])')" \
 	'["a/b/data.bin", "a/run.sh", "caf\u00e9.txt", "d0/shallow.txt", "empty.txt", "existing", "hello.txt"]' \
@@ -65,7 +67,7 @@ is "$(field 'sorted((s["path"], s["reason"]) for s in r["skipped_files"])')" \
 	("dotdot", "symlink"), ("esc\x1b[31m", "unsafe name"), ("fifo", "fifo"),
 	("h1", "hardlink"), ("h2", "hardlink"), ("keep.txt", "symlink"),
 	("link_canary", "symlink"), ("new\nline", "unsafe name"), ("sock", "socket"),
-	("sub", "destination is not a directory")])))')" \
+	("sub/x.txt", "destination is not a directory")])))')" \
 	"skipped_files: each with its documented reason"
 
 # sizes and sha256 of the copies, computed on the host
@@ -125,7 +127,7 @@ jrun --output "$D" <<<'
 open("/output/big", "wb").write(b"b" * (10 * 1048576 + 1))
 open("/output/max", "wb").write(b"m" * (10 * 1048576))'
 is "$(field '([(f["path"], f["size"]) for f in r["files"]], r["skipped_files"])')" \
-	'[[["max", 10485760]], [{"path": "big", "reason": "file size limit"}]]' \
+	'[[["max", 10485760]], [{"path": "big", "reason": "file size limit", "errno": null, "host_failure": false}]]' \
 	"a file of 10 MiB is captured, one of 10 MiB + 1 byte is skipped (file size limit)"
 is "$(ls "$D")" max "only the 10 MiB file is copied"
 
@@ -160,7 +162,7 @@ os.makedirs("/output/a")
 open("/output/a/evil.txt", "w").write("evil")
 open("/output/f.txt", "w").write("plain")'
 is "$(field '([f["path"] for f in r["files"]], [(s["path"], s["reason"]) for s in r["skipped_files"]])')" \
-	'[["f.txt"], [["a", "destination is not a directory"]]]' "hostile DIR: what was refused"
+	'[["f.txt"], [["a/evil.txt", "destination is not a directory"]]]' "hostile DIR: what was refused (each file below the link)"
 is "$(ls -A "$T/victim"):$(cat "$T/canary")" ":CANARY" "hostile DIR: the victim dir and the canary are untouched"
 is "$(snapshot "$D")" "$before" "hostile DIR: nothing outside DIR changed"
 
