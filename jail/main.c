@@ -188,23 +188,27 @@ static void load_tools(struct config *cfg, const char *path);
 static void add_mount(struct config *cfg, const char *option, const char *host,
 		      const char *target)
 {
-	char why[128];
+	char why[128], h[256], t[256], oh[256];
 	struct input_mount *m;
 
+	/* the message is one line, whatever the arguments hold */
+	mountpath_quote(host, h, sizeof(h));
+	mountpath_quote(target, t, sizeof(t));
 	if (!*host)
 		usage_error("%s: an empty host directory", option);
 	if (mountpath_check(target, why, sizeof(why)) < 0)
-		usage_error("%s %s: '%s' %s", option, host, target, why);
+		usage_error("%s %s: '%s' %s", option, h, t, why);
 	for (unsigned i = 0; i < cfg->nmounts; i++) {
 		const struct input_mount *o = &cfg->mounts[i];
 
+		mountpath_quote(o->host, oh, sizeof(oh));
 		if (!strcmp(o->target, target))
 			usage_error("%s %s: %s is already the destination of %s %s; each "
 				    "destination once",
-				    option, host, target, o->option, o->host);
+				    option, h, t, o->option, oh);
 		if (mountpath_overlap(o->target, target))
 			usage_error("%s %s: %s overlaps %s (%s %s); destinations may not nest",
-				    option, host, target, o->target, o->option, o->host);
+				    option, h, t, o->target, o->option, oh);
 	}
 	if (cfg->nmounts >= CONFIG_MAX_MOUNTS)
 		usage_error("%s: at most %d directories can be mounted", option, CONFIG_MAX_MOUNTS);

@@ -77,3 +77,24 @@ bool mountpath_overlap(const char *a, const char *b)
 	/* a is the shorter: equal, or a prefix of b ending at a slash of b */
 	return !strncmp(a, b, la) && (b[la] == '\0' || b[la] == '/');
 }
+
+void mountpath_quote(const char *s, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool plain = c >= 0x20 && c < 0x7f && c != '\\';
+
+		/* room for this byte's form, then "..." and the NUL */
+		if (n + (plain ? 1 : 4) + 4 > outlen) {
+			memcpy(out + n, "...", 4);
+			return;
+		}
+		if (plain)
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, 5, "\\x%02x", c);
+	}
+	out[n] = '\0';
+}

@@ -30,4 +30,8 @@ int mountpath_check(const char *path, char *err, size_t errlen);
 /* True when a and b (both valid) are equal or one lies below the other. */
 bool mountpath_overlap(const char *a, const char *b);
 
+/* s for a one-line message: bytes outside printable ASCII, and the
+ * backslash, as \xNN; cut with "..." to fit outlen (at least 8). */
+void mountpath_quote(const char *s, char *out, size_t outlen);
+
 #endif

@@ -92,5 +92,20 @@ int main(void)
 	ok(!mountpath_overlap("/data", "/data2"), "a longer name is not below");
 	ok(!mountpath_overlap("/data/x", "/data/y"), "siblings do not overlap");
 	ok(!mountpath_overlap("/a", "/b"), "different names");
+
+	{
+		char q[16];
+
+		mountpath_quote("/data", q, sizeof(q));
+		is_str(q, "/data", "quote: plain text as is");
+		mountpath_quote("/a\nb\\c", q, sizeof(q));
+		is_str(q, "/a\\x0ab\\x5cc", "quote: newline and backslash escaped");
+		mountpath_quote("/d\xc3\xa4", q, sizeof(q));
+		is_str(q, "/d\\xc3\\xa4", "quote: non-ASCII bytes escaped");
+		mountpath_quote("/0123456789abcdef", q, sizeof(q));
+		is_str(q, "/0123456789a...", "quote: cut to fit");
+		mountpath_quote("/0123456789\n", q, sizeof(q));
+		is_str(q, "/0123456789...", "quote: an escape that does not fit is cut whole");
+	}
 	return done_testing();
 }
