@@ -46,7 +46,7 @@ static const char usage_text[] =
 	"  --memory MIB         memory limit (RLIMIT_DATA; default 512)\n"
 	"  --pids N             process limit (default 64)\n"
 	"  --cpu-time SECONDS   CPU time limit (default none)\n"
-	"  --input DIR          bind DIR read-only at /input (the same as --mount DIR:/input)\n"
+	"  --input DIR          bind DIR read-only at /input (--mount DIR:/input)\n"
 	"  --mount HOST:JAIL    bind the directory HOST read-only at JAIL (repeatable)\n"
 	"  --output DIR         copy the files left in /output into DIR (must exist)\n"
 	"  --policy FILE        policy file (default: the built-in policy/default.json)\n"
