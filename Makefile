@@ -44,8 +44,8 @@ comma := ,
 
 # Reusable code (never exits): policy, bridge framing, JSON, helpers.
 LIB_SRC  := bridge/json.c bridge/frame.c bridge/message.c bridge/tools.c policy/policy.c policy/seccomp.c \
-            jail/sha256.c jail/util.c jail/cgroup.c jail/netaddr.c jail/outcome.c jail/status.c \
-            jail/evloop.c jail/verdict.c jail/capture.c
+            jail/sha256.c jail/util.c jail/cgroup.c jail/netaddr.c jail/mountpath.c jail/outcome.c \
+            jail/status.c jail/evloop.c jail/verdict.c jail/capture.c
 JAIL_SRC := jail/main.c jail/spawn.c jail/supervise.c jail/userns.c jail/mount.c jail/net.c \
             jail/caps.c jail/limits.c jail/result.c jail/log.c jail/calls.c jail/landlock.c jail/verify.c jail/violation.c \
             jail/usage.c \

@@ -296,12 +296,32 @@ def _hint(exc):
     return None
 
 
+def _unreadable(path):
+    # Whether an EACCES came from reading: the path is there but not
+    # readable, or a directory on the way is not searchable. A write to a
+    # readable file, or a create (the path is missing), is not a read.
+    import posix
+    if not isinstance(path, (str, bytes)):
+        return False
+    try:
+        posix.stat(path)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return not posix.access(path, posix.R_OK)
+
+
 def _hint1(exc):
     import errno as E
     name = type(exc).__name__
     if name == "gaierror" or (isinstance(exc, OSError) and exc.errno in (
             E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED, E.EADDRNOTAVAIL)):
         return "network access is disabled in this sandbox; use the host tools (call_tool)"
+    if isinstance(exc, OSError) and exc.errno == E.EACCES and \
+            _unreadable(getattr(exc, "filename", None)):
+        return ("the sandbox's user may not read this path (its permissions on the host); "
+                "nothing inside the sandbox can change that")
     if isinstance(exc, OSError) and exc.errno in (E.EROFS, E.EACCES) and \
             not str(getattr(exc, "filename", "") or "").startswith(("/tmp", "/output", "/dev/shm")):
         return "writes are only allowed under /output and /tmp; /input is read-only"

@@ -21,6 +21,18 @@
 
 enum run_mode { MODE_RUN, MODE_EXEC };
 
+#define CONFIG_MAX_MOUNTS 32 /* --input and --mount together */
+
+/* One read-only tree of the host in the jail (--mount HOST:JAIL; --input
+ * DIR is DIR:/input). */
+struct input_mount {
+	const char *option;  /* "--input" or "--mount", for messages */
+	char *host;          /* the host directory, as given */
+	char *target;        /* where in the jail (checked by mountpath_check) */
+	int tree_fd;         /* idmapped: the launcher's detached tree, else -1 */
+	bool idmapped;       /* owner and group appear as the jail's (mount.h) */
+};
+
 struct config {
 	enum run_mode mode;
 	bool json;
@@ -29,7 +41,8 @@ struct config {
 	size_t code_len;
 	char **argv;             /* the program's argv (run: python3 + runner) */
 	char **envp;             /* the program's whole environment */
-	const char *input_dir;   /* host path or NULL */
+	struct input_mount mounts[CONFIG_MAX_MOUNTS]; /* in command-line order */
+	unsigned nmounts;
 	const char *output_dir;  /* host path or NULL */
 	int output_dir_fd;       /* output_dir, opened before the jail exists, or -1 */
 	const char *policy_path; /* NULL: the embedded default */

@@ -38,14 +38,15 @@ struct ll_path_beneath {
 	int32_t parent_fd;
 } __attribute__((packed));
 
-static void allow_or_die(int ruleset, const char *path, uint64_t access, uint64_t handled)
+static void allow_or_die(int ruleset, const char *path, uint64_t access, uint64_t handled,
+			 bool required)
 {
 	struct ll_path_beneath pb = { .allowed_access = access & handled };
 	int fd = open(path, O_PATH | O_CLOEXEC);
 
 	if (fd < 0) {
-		if (errno == ENOENT)
-			return; /* /input, for one, exists only with --input */
+		if (errno == ENOENT && !required)
+			return; /* /lib32, for one, exists only on some hosts */
 		die("landlock", errno, "open %s", path);
 	}
 	pb.parent_fd = fd;
@@ -54,8 +55,9 @@ static void allow_or_die(int ruleset, const char *path, uint64_t access, uint64_
 	(void)close(fd);
 }
 
-int landlock_setup_child_or_die(enum policy_landlock mode)
+int landlock_setup_child_or_die(const struct config *cfg)
 {
+	const enum policy_landlock mode = cfg->policy.landlock;
 	struct ll_ruleset_attr attr = { 0 };
 	uint64_t fs, rw;
 	size_t size;
@@ -94,24 +96,31 @@ int landlock_setup_child_or_die(enum policy_landlock mode)
 	 * scratch ones. /bin and friends are links into /usr on merged-/usr
 	 * hosts (open() follows them) and directories elsewhere. */
 	rw = fs & ~(LL_FS_EXECUTE | LL_FS_MAKE_CHAR | LL_FS_MAKE_BLOCK);
-	allow_or_die(ruleset, "/", LL_FS_READ_DIR, fs);
+	allow_or_die(ruleset, "/", LL_FS_READ_DIR, fs, true);
 	{
 		static const char *const sys_dirs[] = { "/usr",	 "/etc",  "/run",  "/bin",
 							"/sbin", "/lib",  "/lib32", "/lib64",
-							"/libx32", "/input" };
+							"/libx32" };
 
 		for (size_t i = 0; i < sizeof(sys_dirs) / sizeof(sys_dirs[0]); i++)
 			allow_or_die(ruleset, sys_dirs[i],
-				     LL_FS_READ_FILE | LL_FS_READ_DIR | LL_FS_EXECUTE, fs);
+				     LL_FS_READ_FILE | LL_FS_READ_DIR | LL_FS_EXECUTE, fs, false);
 	}
+	/* The caller's trees get what /usr gets: read, and execute (a mounted
+	 * tool or virtualenv runs from there; the mounts are nosuid, nodev).
+	 * Nested destinations' parents (/a of /a/b) are in "/" and only list. */
+	for (unsigned i = 0; i < cfg->nmounts; i++)
+		allow_or_die(ruleset, cfg->mounts[i].target,
+			     LL_FS_READ_FILE | LL_FS_READ_DIR | LL_FS_EXECUTE, fs, true);
 	allow_or_die(ruleset, "/dev",
 		     LL_FS_READ_FILE | LL_FS_WRITE_FILE | LL_FS_READ_DIR | LL_FS_TRUNCATE |
 			     LL_FS_IOCTL_DEV,
-		     fs);
-	allow_or_die(ruleset, "/proc", LL_FS_READ_FILE | LL_FS_READ_DIR | LL_FS_WRITE_FILE, fs);
-	allow_or_die(ruleset, "/tmp", rw, fs);
-	allow_or_die(ruleset, "/dev/shm", rw, fs);
-	allow_or_die(ruleset, "/output", rw, fs);
+		     fs, true);
+	allow_or_die(ruleset, "/proc", LL_FS_READ_FILE | LL_FS_READ_DIR | LL_FS_WRITE_FILE, fs,
+		     true);
+	allow_or_die(ruleset, "/tmp", rw, fs, true);
+	allow_or_die(ruleset, "/dev/shm", rw, fs, true);
+	allow_or_die(ruleset, "/output", rw, fs, true);
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		die("landlock", errno, "restrict_self");
 	(void)close(ruleset);

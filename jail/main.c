@@ -23,6 +23,8 @@
 #include "jail/config.h"
 #include "jail/exitcodes.h"
 #include "jail/log.h"
+#include "jail/mount.h"
+#include "jail/mountpath.h"
 #include "jail/result.h"
 #include "jail/spawn.h"
 #include "jail/supervise.h"
@@ -45,7 +47,8 @@ static const char usage_text[] =
 	"  --memory MIB         memory limit (RLIMIT_DATA; default 512)\n"
 	"  --pids N             process limit (default 64)\n"
 	"  --cpu-time SECONDS   CPU time limit (default none)\n"
-	"  --input DIR          bind DIR read-only at /input\n"
+	"  --input DIR          bind DIR read-only at /input (--mount DIR:/input)\n"
+	"  --mount HOST:JAIL    bind the directory HOST read-only at JAIL (repeatable)\n"
 	"  --output DIR         copy the files left in /output into DIR (must exist)\n"
 	"  --policy FILE        policy file (default: the built-in policy/default.json)\n"
 	"  --env NAME=VALUE     add to the jail's clean environment (repeatable)\n"
@@ -114,6 +117,7 @@ enum opt {
 	OPT_UID_RANGE,
 	OPT_NO_CGROUP,
 	OPT_AUDIT_LOG,
+	OPT_MOUNT,
 };
 
 static const struct option options[] = {
@@ -142,6 +146,7 @@ static const struct option options[] = {
 	{ "uid-range", required_argument, NULL, OPT_UID_RANGE },
 	{ "no-cgroup", no_argument, NULL, OPT_NO_CGROUP },
 	{ "audit-log", required_argument, NULL, OPT_AUDIT_LOG },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -180,6 +185,42 @@ static bool valid_env_name(const char *s, size_t n)
 
 static void load_tools(struct config *cfg, const char *path);
 
+/* --mount HOST:JAIL and --input DIR (DIR:/input): each destination once,
+ * none inside another (jail/mountpath.h has the rules). */
+static void add_mount(struct config *cfg, const char *option, const char *host,
+		      const char *target)
+{
+	char why[128], h[256], t[256], oh[256];
+	struct input_mount *m;
+
+	/* the message is one line, whatever the arguments hold */
+	mountpath_quote(host, h, sizeof(h));
+	mountpath_quote(target, t, sizeof(t));
+	if (!*host)
+		usage_error("%s: an empty host directory", option);
+	if (mountpath_check(target, why, sizeof(why)) < 0)
+		usage_error("%s %s: '%s' %s", option, h, t, why);
+	for (unsigned i = 0; i < cfg->nmounts; i++) {
+		const struct input_mount *o = &cfg->mounts[i];
+
+		mountpath_quote(o->host, oh, sizeof(oh));
+		if (!strcmp(o->target, target))
+			usage_error("%s %s: %s is already the destination of %s %s; each "
+				    "destination once",
+				    option, h, t, o->option, oh);
+		if (mountpath_overlap(o->target, target))
+			usage_error("%s %s: %s overlaps %s (%s %s); destinations may not nest",
+				    option, h, t, o->target, o->option, oh);
+	}
+	if (cfg->nmounts >= CONFIG_MAX_MOUNTS)
+		usage_error("%s: at most %d directories can be mounted", option, CONFIG_MAX_MOUNTS);
+	m = &cfg->mounts[cfg->nmounts++];
+	m->option = option;
+	m->host = xstrdup(host);
+	m->target = xstrdup(target);
+	m->tree_fd = -1;
+}
+
 static void parse_options(int argc, char **argv, struct config *cfg, struct overrides *ov)
 {
 	int c, r;
@@ -217,8 +258,19 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 					    optarg);
 			break;
 		case OPT_INPUT:
-			cfg->input_dir = xstrdup(optarg);
+			add_mount(cfg, "--input", optarg, "/input");
 			break;
+		case OPT_MOUNT: {
+			/* the last colon: JAIL never has one, HOST may */
+			char *colon = strrchr(optarg, ':');
+
+			if (!colon)
+				usage_error("--mount: '%s' is not HOST:JAIL", optarg);
+			*colon = '\0';
+			add_mount(cfg, "--mount", optarg, colon + 1);
+			*colon = ':';
+			break;
+		}
 		case OPT_OUTPUT:
 			cfg->output_dir = xstrdup(optarg);
 			break;
@@ -354,7 +406,10 @@ static void load_tools(struct config *cfg, const char *path)
 		usage_error("--tools %s", err);
 }
 
-static void check_dir(const char *opt, const char *path)
+/* A directory the caller can read (--input, --mount) or write (--output).
+ * As root access() always agrees; whether the jail's user can read a
+ * mounted directory is decided later (mount_setup_parent_or_die). */
+static void check_dir(const char *opt, const char *path, bool write)
 {
 	struct stat st;
 
@@ -362,7 +417,7 @@ static void check_dir(const char *opt, const char *path)
 		usage_error("%s %s: %s", opt, path, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		usage_error("%s %s: not a directory", opt, path);
-	if (access(path, opt[2] == 'i' ? R_OK | X_OK : W_OK | X_OK) < 0)
+	if (access(path, write ? W_OK | X_OK : R_OK | X_OK) < 0)
 		usage_error("%s %s: %s", opt, path, strerror(errno));
 }
 
@@ -831,7 +886,12 @@ static void config_free(struct config *cfg, struct overrides *ov)
 {
 	free(cfg->code);
 	free((char *)cfg->code_name);
-	free((char *)cfg->input_dir);
+	for (unsigned i = 0; i < cfg->nmounts; i++) {
+		free(cfg->mounts[i].host);
+		free(cfg->mounts[i].target);
+		if (cfg->mounts[i].tree_fd >= 0)
+			(void)close(cfg->mounts[i].tree_fd);
+	}
 	free((char *)cfg->output_dir);
 	if (cfg->output_dir_fd >= 0)
 		(void)close(cfg->output_dir_fd);
@@ -901,10 +961,10 @@ int main(int argc, char **argv, char **envp)
 
 	optind = 2;
 	parse_options(argc, argv, &cfg, &ov);
-	if (cfg.input_dir)
-		check_dir("--input", cfg.input_dir);
+	for (unsigned i = 0; i < cfg.nmounts; i++)
+		check_dir(cfg.mounts[i].option, cfg.mounts[i].host, false);
 	if (cfg.output_dir)
-		check_dir("--output", cfg.output_dir);
+		check_dir("--output", cfg.output_dir, true);
 	if (cfg.mode == MODE_EXEC) {
 		int i, n = argc - optind;
 
@@ -969,6 +1029,7 @@ int main(int argc, char **argv, char **envp)
 			 "the caller");
 	}
 	pick_uid(&cfg);
+	mount_setup_parent_or_die(&cfg);
 	setup_cgroups(&cfg);
 	/* the policy marks cpus best-effort, or setup_cgroups refused */
 	if (ov.cpus_set && ov.cpu_millis && !cfg.cg.cpus)

@@ -4,11 +4,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "jail/log.h"
@@ -51,6 +54,165 @@ static void add_source(struct mount_sources *src, const char *host, const char *
 	m->is_dir = S_ISDIR(st.st_mode);
 }
 
+/* Whether uid/gid (no supplementary groups: the launcher drops them, and
+ * the jail's user has none) may list and enter a directory of st by its
+ * mode bits, the way the kernel picks owner, group or other bits. */
+static bool can_read_dir(const struct stat *st, uid_t uid, gid_t gid)
+{
+	mode_t bits = st->st_uid == uid	  ? st->st_mode >> 6
+		      : st->st_gid == gid ? st->st_mode >> 3
+					  : st->st_mode;
+
+	return (bits & 05) == 05;
+}
+
+/* Write text to /proc/PID/file. 0 or an errno. */
+static int write_proc(pid_t pid, const char *file, const char *text)
+{
+	_cleanup_close_ int fd = -1;
+	char path[64];
+	int r;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	r = write_all(fd, text, strlen(text));
+	return r < 0 ? -r : 0;
+}
+
+/*
+ * A user namespace for an idmapped mount: its uid_map takes the file
+ * system's from_uid to the host's to_uid, its gid_map from_gid to to_gid,
+ * and nothing else (mount_setattr(2): a file's id is looked up inside the
+ * namespace and the id it maps to outside is what the mount shows; an id
+ * without a mapping shows as the overflow id, nobody). A short-lived child
+ * creates it; we write its maps as root, open it and let the child go.
+ * Returns the descriptor, or -errno.
+ */
+static int idmap_userns(uid_t from_uid, uid_t to_uid, gid_t from_gid, gid_t to_gid)
+{
+	_cleanup_close_ int sock = -1;
+	int sv[2], e = 0, fd = -1;
+	char text[64];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		e = errno;
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		char c;
+
+		(void)close(sv[0]);
+		e = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
+		/* A failed write leaves the launcher with EOF: an error too. */
+		if (write(sv[1], &e, sizeof(e)) == (ssize_t)sizeof(e) && !e)
+			/* hold the namespace until the launcher is done (EOF) */
+			while (read(sv[1], &c, 1) < 0 && errno == EINTR)
+				;
+		_exit(0);
+	}
+	(void)close(sv[1]);
+	sock = sv[0];
+	if (read(sock, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		e = EPROTO;
+	if (!e) {
+		(void)snprintf(text, sizeof(text), "%u %u 1\n", (unsigned)from_uid,
+			       (unsigned)to_uid);
+		e = write_proc(pid, "uid_map", text);
+	}
+	if (!e) {
+		(void)snprintf(text, sizeof(text), "%u %u 1\n", (unsigned)from_gid,
+			       (unsigned)to_gid);
+		e = write_proc(pid, "gid_map", text);
+	}
+	if (!e) {
+		(void)snprintf(text, sizeof(text), "/proc/%d/ns/user", (int)pid);
+		fd = open(text, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			e = errno;
+	}
+	(void)close(steal_fd(&sock));
+	/* ECHILD: the caller left SIGCHLD ignored and the kernel reaped it */
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return e ? -e : fd;
+}
+
+/* One directory the jail's user cannot read as it is: a detached copy of
+ * its tree, read-only, nosuid, nodev and idmapped so that its owner and
+ * group are the jail's user and group there. */
+static void idmap_tree_or_die(const struct config *cfg, struct input_mount *m)
+{
+	_cleanup_close_ int dir = -1, userns = -1, tree = -1;
+	struct mount_attr ma = { .attr_set = RO_ATTR | MOUNT_ATTR_IDMAP };
+	struct stat st;
+	int e;
+
+	dir = open(m->host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		die("open mount sources", errno, "%s %s", m->option, m->host);
+	if (fstat(dir, &st) < 0)
+		die("open mount sources", errno, "stat %s", m->host);
+	if (can_read_dir(&st, cfg->host_uid, cfg->host_gid))
+		return;
+	if ((st.st_mode & 0500) != 0500)
+		die("open mount sources", EACCES,
+		    "%s %s: mode %04o: not even its owner (uid %u) may read it",
+		    m->option, m->host, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+	userns = idmap_userns(st.st_uid, cfg->host_uid, st.st_gid, cfg->host_gid);
+	if (userns < 0) {
+		e = -userns;
+		goto refuse;
+	}
+	ma.userns_fd = (uint64_t)userns;
+	/* AT_RECURSIVE: the host's submounts below come along (a tree with
+	 * locked children cannot be cloned without them) and are idmapped
+	 * too, or the whole call fails. */
+	tree = open_tree(dir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+					  AT_EMPTY_PATH);
+	if (tree < 0) {
+		e = errno;
+		goto refuse;
+	}
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma)) < 0) {
+		e = errno;
+		goto refuse;
+	}
+	m->tree_fd = steal_fd(&tree);
+	m->idmapped = true;
+	log_verbose("%s %s: mode %04o, owner %u:%u, bound idmapped to the jail's user", m->option,
+		    m->host, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+		    (unsigned)st.st_gid);
+	return;
+refuse:
+	die("idmapped mount", e,
+	    "%s %s: mode %04o, owner uid %u: unreadable by the jail's user (host uid %u), and %s; "
+	    "chmod o+rx it",
+	    m->option, m->host, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+	    (unsigned)cfg->host_uid,
+	    e == EINVAL   ? "its file system cannot be idmapped"
+	    : e == EPERM  ? "idmapping is not permitted here"
+	    : e == ENOSYS ? "this kernel has no idmapped mounts"
+			  : "it cannot be idmapped");
+}
+
+void mount_setup_parent_or_die(struct config *cfg)
+{
+	/* Rootless, the jail's user is the caller, whose access check_dir
+	 * made; only root can idmap, and only root needs to. */
+	if (!cfg->as_root)
+		return;
+	for (unsigned i = 0; i < cfg->nmounts; i++)
+		idmap_tree_or_die(cfg, &cfg->mounts[i]);
+}
+
 void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 			       struct mount_sources *src)
 {
@@ -86,8 +248,24 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 	add_source(src, "/etc/ssl/openssl.cnf", "/etc/ssl/openssl.cnf", RO_ATTR, false);
 	for (i = 0; i < ARRAY_SIZE(devices); i++)
 		add_source(src, devices[i], devices[i], DEV_ATTR, true);
-	if (cfg->input_dir)
-		add_source(src, cfg->input_dir, "/input", RO_ATTR, true);
+	for (i = 0; i < cfg->nmounts; i++) {
+		const struct input_mount *im = &cfg->mounts[i];
+
+		if (im->tree_fd >= 0) {
+			/* built by the launcher (mount_setup_parent_or_die) */
+			if (src->n >= MOUNT_MAX_SOURCES)
+				die("open mount sources", E2BIG, "too many binds");
+			src->items[src->n++] = (struct mount_source){
+				.target = im->target, .fd = im->tree_fd, .is_dir = true,
+				.detached = true
+			};
+			continue;
+		}
+		add_source(src, im->host, im->target, RO_ATTR, true);
+		/* the launcher checked a directory; it must still be one */
+		if (!src->items[src->n - 1].is_dir)
+			die("open mount sources", ENOTDIR, "%s %s", im->option, im->host);
+	}
 	if (pty) {
 		/* /dev/tty resolves to each opener's controlling terminal: the pty */
 		add_source(src, "/dev/tty", "/dev/tty", DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
@@ -99,6 +277,21 @@ static void mkdir_or_die(const char *path, mode_t mode)
 {
 	if (mkdir(path, mode) < 0 && errno != EEXIST)
 		die("create mount point", errno, "%s", path);
+}
+
+/* path and its missing parents (a --mount destination may be nested) */
+static void mkdir_parents_or_die(const char *path, mode_t mode)
+{
+	char buf[256];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		die("create mount point", ENAMETOOLONG, "%s", path);
+	for (char *p = buf + strlen(NEWROOT) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir_or_die(buf, mode);
+		*p = '/';
+	}
+	mkdir_or_die(buf, mode);
 }
 
 static void touch_or_die(const char *path)
@@ -278,10 +471,16 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 
 		(void)snprintf(path, sizeof(path), NEWROOT "%s", m->target);
 		if (m->is_dir)
-			mkdir_or_die(path, 0755);
+			mkdir_parents_or_die(path, 0755);
 		else
 			touch_or_die(path);
-		bind_or_die(m->fd, path, m->attr);
+		if (m->detached) {
+			/* finished by the launcher: read-only, nosuid, nodev, idmapped */
+			if (move_mount(m->fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+				die("bind mount", errno, "attach %s", m->target);
+		} else {
+			bind_or_die(m->fd, path, m->attr);
+		}
 		(void)close(m->fd);
 		m->fd = -1;
 	}

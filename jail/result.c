@@ -354,6 +354,28 @@ fail:
 	return -1;
 }
 
+/* "mounts": the caller's read-only trees (--input, --mount) in command-line
+ * order: {"path" in the jail, "host" as given, "idmapped"}. */
+static int gen_mounts(yajl_gen g, const struct config *cfg)
+{
+	CHECK(key(g, "mounts"));
+	CHECK(yajl_gen_array_open(g));
+	for (unsigned i = 0; i < cfg->nmounts; i++) {
+		CHECK(yajl_gen_map_open(g));
+		CHECK(key(g, "path"));
+		CHECK(str(g, cfg->mounts[i].target));
+		CHECK(key(g, "host"));
+		CHECK(str(g, cfg->mounts[i].host));
+		CHECK(key(g, "idmapped"));
+		CHECK(yajl_gen_bool(g, cfg->mounts[i].idmapped));
+		CHECK(yajl_gen_map_close(g));
+	}
+	CHECK(yajl_gen_array_close(g));
+	return 0;
+fail:
+	return -1;
+}
+
 /* "policy": {"name", "sha256"}: which policy text was in force. */
 static int gen_policy(yajl_gen g, const struct config *cfg)
 {
@@ -486,7 +508,7 @@ int result_print_json(const struct config *cfg, const struct outcome *o,
 	CHECK(key(g, "abi"));
 	CHECK(o->landlock_abi ? yajl_gen_integer(g, o->landlock_abi) : yajl_gen_null(g));
 	CHECK(yajl_gen_map_close(g));
-	if (gen_policy(g, cfg) < 0)
+	if (gen_mounts(g, cfg) < 0 || gen_policy(g, cfg) < 0)
 		goto fail;
 	CHECK(yajl_gen_map_close(g));
 	CHECK(yajl_gen_get_buf(g, &buf, &len));
@@ -540,7 +562,7 @@ int result_append_audit(const struct config *cfg, const struct outcome *o,
 	if (gen_policy(g, cfg) < 0)
 		goto fail;
 	CHECK(key(g, "limits"));
-	if (gen_limits(g, cfg) < 0)
+	if (gen_limits(g, cfg) < 0 || gen_mounts(g, cfg) < 0)
 		goto fail;
 	if (gen_calls(g, o, false) < 0)
 		goto fail;

@@ -319,7 +319,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	caps_drop_child_or_die();
 	/* 9b. Landlock: after no_new_privs, which it requires; before seccomp,
 	 *     whose filter then need not allow the landlock syscalls. */
-	landlock_abi = landlock_setup_child_or_die(cfg->policy.landlock);
+	landlock_abi = landlock_setup_child_or_die(cfg);
 	send_status(FD_STATUS, ST_LANDLOCK, 0, landlock_abi);
 	/* 10. seccomp last: the filter then only has to allow what the
 	 *     program needs, plus what init does from here (fork, wait, send). */

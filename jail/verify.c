@@ -103,38 +103,93 @@ static void check_map(const char *path, unsigned inside, unsigned host)
 		die("self-check", 0, "%s is not \"%u %u 1\"", path, inside, host);
 }
 
-/* Every mount nosuid, and read-only but for the scratch ones, /proc and
- * the jail's own terminal. Returns how many mounts there are. */
-static unsigned check_mounts(unsigned *writable)
+/* Whether the comma-separated opts hold the option opt. */
+static bool has_opt(const char *opts, const char *opt)
 {
-	char line[1024];
+	size_t n = strlen(opt);
+
+	for (const char *p = opts; p; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (!strncmp(p, opt, n) && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* Fields 5 (mount point) and 6 (mount options) of a mountinfo line, cut in
+ * place; false for a line without them. */
+static bool mountinfo_fields(char *line, char **mpoint, char **opts)
+{
+	char *field[6], *save = NULL;
+
+	for (int i = 0; i < 6; i++) {
+		field[i] = strtok_r(i ? NULL : line, " \n", &save);
+		if (!field[i])
+			return false;
+	}
+	*mpoint = field[4];
+	*opts = field[5];
+	return true;
+}
+
+/* A caller's tree (--input, --mount) and every host mount below it:
+ * read-only, nosuid, nodev; idmapped where the launcher made it so. */
+static void check_input_mount(const struct config *cfg, const char *mpoint, const char *opts,
+			      bool *seen)
+{
+	for (unsigned i = 0; i < cfg->nmounts; i++) {
+		const struct input_mount *m = &cfg->mounts[i];
+		size_t n = strlen(m->target);
+		bool top = !strcmp(mpoint, m->target);
+
+		if (!top && (strncmp(mpoint, m->target, n) || mpoint[n] != '/'))
+			continue;
+		if (!has_opt(opts, "ro") || !has_opt(opts, "nosuid") || !has_opt(opts, "nodev"))
+			die("self-check", 0, "%s is not mounted ro,nosuid,nodev", mpoint);
+		if (top && m->idmapped && !has_opt(opts, "idmapped"))
+			die("self-check", 0, "%s is not idmapped", mpoint);
+		if (top)
+			seen[i] = true;
+	}
+}
+
+/* Every mount nosuid, and read-only but for the scratch ones, /proc and
+ * the jail's own terminal; every caller's tree there. Returns how many
+ * mounts there are. */
+static unsigned check_mounts(const struct config *cfg, unsigned *writable)
+{
+	bool seen[CONFIG_MAX_MOUNTS] = { false };
+	char *line = NULL, *mpoint, *opts;
+	size_t cap = 0;
 	unsigned n = 0;
 	FILE *f = open_or_die("/proc/self/mountinfo");
 
 	*writable = 0;
-	while (fgets(line, sizeof(line), f)) {
-		char mpoint[512], opts[256];
+	/* getline: a host path in a line (a bind's root) may be long */
+	while (getline(&line, &cap, f) > 0) {
 		bool ro, rw_ok;
 
-		if (sscanf(line, "%*s %*s %*s %*s %511s %255s", mpoint, opts) != 2)
+		if (!mountinfo_fields(line, &mpoint, &opts))
 			continue;
 		n++;
-		ro = !strncmp(opts, "ro,", 3) || !strcmp(opts, "ro");
+		check_input_mount(cfg, mpoint, opts, seen);
+		ro = has_opt(opts, "ro");
 		rw_ok = !strcmp(mpoint, "/tmp") || !strcmp(mpoint, "/dev/shm") ||
 			!strcmp(mpoint, "/output") || !strcmp(mpoint, "/proc") ||
 			!strcmp(mpoint, "/dev/tty") || !strncmp(mpoint, "/dev/pts/", 9);
-		if (!ro && !rw_ok) {
-			fclose(f);
+		if (!ro && !rw_ok)
 			die("self-check", 0, "%s is mounted read-write", mpoint);
-		}
-		if (!strstr(opts, "nosuid")) {
-			fclose(f);
+		if (!has_opt(opts, "nosuid"))
 			die("self-check", 0, "%s is mounted without nosuid", mpoint);
-		}
 		if (!ro)
 			(*writable)++;
 	}
+	free(line);
 	fclose(f);
+	for (unsigned i = 0; i < cfg->nmounts; i++)
+		if (!seen[i])
+			die("self-check", 0, "%s is not mounted", cfg->mounts[i].target);
 	return n;
 }
 
@@ -194,7 +249,7 @@ void verify_child_or_die(const struct config *cfg, int landlock_abi, char *recor
 	check_status(cfg->inherited_filters, &filters);
 	check_map("/proc/self/uid_map", JAIL_UID, (unsigned)cfg->host_uid);
 	check_map("/proc/self/gid_map", JAIL_GID, (unsigned)cfg->host_gid);
-	mounts = check_mounts(&writable);
+	mounts = check_mounts(cfg, &writable);
 	check_net();
 	if (cfg->policy.landlock == POLICY_LANDLOCK_REQUIRED && landlock_abi < 1)
 		die("self-check", 0, "Landlock required and not applied");

@@ -140,6 +140,7 @@ types = {
                                                      "unrecorded_refusals"))
                         and v.get("limit_hit", 0) is None and len(v) == 7,
     "limits": lambda v: isinstance(v, dict), "policy": lambda v: isinstance(v, dict),
+    "mounts": lambda v: v == [],
     "violations": lambda v: v == [],
     "violations_reported": lambda v: v is True,
     "enforced": lambda v: isinstance(v, dict) and v.get("seccomp") == "filter"
