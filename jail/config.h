@@ -63,6 +63,8 @@ struct config {
 	struct cgroup_jail cg;   /* the jail's cgroups; version CG_NONE without */
 	int uid_lock_fd;         /* lock on the per-jail uid of --uid-range, or -1 */
 	uint32_t uid_range_start, uid_range_count;
+	bool uid_range_from_cli; /* --uid-range given (an error rootless, not a warning) */
+	bool cpus_from_cli;      /* --cpus given and non-zero (said when not applied) */
 };
 
 /* Embedded at build time (jail/embed.S). */

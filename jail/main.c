@@ -19,13 +19,13 @@
 #include <linux/seccomp.h>
 #include <unistd.h>
 
-#include "jail/capture.h"
 #include "jail/config.h"
+#include "jail/describe.h"
 #include "jail/exitcodes.h"
 #include "jail/log.h"
 #include "jail/mount.h"
 #include "jail/mountpath.h"
-#include "jail/result.h"
+#include "jail/run.h"
 #include "jail/spawn.h"
 #include "jail/supervise.h"
 #include "jail/util.h"
@@ -421,59 +421,6 @@ static void check_dir(const char *opt, const char *path, bool write)
 		usage_error("%s %s: %s", opt, path, strerror(errno));
 }
 
-static struct config *json_cfg; /* set with --json, for setup-error reports */
-
-/* With --json a setup failure is a result object too (status setup_error). */
-static void report_setup_error(const char *step, int err, const char *detail)
-{
-	struct outcome o = { .end = END_SETUP_ERROR, .setup_errno = err, .output_fd = -1,
-			     .processes_max = -1 };
-	struct verdict v = { "setup_error", "setup", EXIT_SETUP };
-
-	if (!json_cfg)
-		return;
-	(void)snprintf(o.setup_step, sizeof(o.setup_step), "%s", step);
-	(void)snprintf(o.setup_detail, sizeof(o.setup_detail), "%s", detail);
-	if (!json_cfg->policy.name) {
-		/* the policy itself failed: report the defaults */
-		policy_default_limits(&json_cfg->policy.limits);
-		json_cfg->policy.name = xstrdup("unknown");
-	}
-	(void)result_print_json(json_cfg, &o, NULL, &v);
-}
-
-static void load_policy(struct config *cfg)
-{
-	char err[LOG_MSG_MAX];
-	char *text = NULL;
-	size_t len = 0;
-	int r;
-
-	if (cfg->policy_path) {
-		int fd = open(cfg->policy_path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0)
-			usage_error("--policy %s: %s", cfg->policy_path, strerror(errno));
-		r = read_all_fd(fd, 1 << 20, &text, &len);
-		(void)close(fd);
-		if (r < 0)
-			usage_error("--policy %s: %s", cfg->policy_path, strerror(-r));
-		r = policy_parse(text, len, cfg->policy_path, &cfg->policy, err, sizeof(err));
-		free(text);
-	} else {
-		r = policy_parse(actjail_default_policy, actjail_default_policy_len,
-				 "default.json", &cfg->policy, err, sizeof(err));
-	}
-	/* A policy that cannot be read or understood is a setup error (125):
-	 * the jail it describes cannot be built. Out of memory is not the
-	 * policy's fault: the errno lets log_hint name the caller's limit. */
-	if (r == -ENOMEM)
-		die("policy", ENOMEM, "while reading %s",
-		    cfg->policy_path ? cfg->policy_path : "the built-in policy");
-	if (r < 0)
-		die("policy", 0, "%s", err);
-}
-
 /* Lower *v to limit (in the unit of *v) where the caller's hard rlimit is
  * lower: the jail inherits it, and no one below host root can raise it. */
 static void clamp_to(uint64_t *v, rlim_t hard, uint64_t unit, const char *name, const char *opt)
@@ -630,21 +577,6 @@ static void read_code(struct config *cfg, const char *file)
 		usage_error("%s: the program is not valid UTF-8", cfg->code_name);
 }
 
-/* VmHWM, not ru_maxrss: the latter carries the RSS of whatever process
- * exec'd actjail (exec_mmap keeps the old mm's high-water mark). */
-static void log_peak_memory(void)
-{
-	char line[128];
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmHWM:", 6))
-			log_verbose("launcher peak memory %lu KiB", strtoul(line + 6, NULL, 10));
-	fclose(f);
-}
-
 /* fds 0-2 must exist, or a pipe or socket could land there and be mistaken
  * for a standard stream. */
 static void sanitize_std_fds(void)
@@ -654,224 +586,6 @@ static void sanitize_std_fds(void)
 	for (fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			exit(EXIT_SETUP);
-}
-
-static const char *tools_instructions(void)
-{
-	return "Write one Python 3 program. It runs in a sandbox with no network; the only way "
-	       "to reach the outside is calling the host tools below.\n"
-	       "- Call a tool with call_tool(\"name\", arg=value, ...): it returns the tool's "
-	       "result as Python data (dict, list, str, int, float, bool or None).\n"
-	       "- Inside async code use await call_tool(...); asyncio.gather(call_tool(...), "
-	       "call_tool(...)) runs several calls at once. Top-level await is allowed.\n"
-	       "- A failed call raises ToolError (a builtin; also: from actjail import "
-	       "ToolError) with the host's message. list_tools() lists the tools.\n"
-	       "- Input files are under /input (read-only). Write files to deliver under "
-	       "/output; /tmp is scratch space. Everything else is read-only.\n"
-	       "- Print the answer: only what the program prints to stdout is returned.";
-}
-
-static void print_json_string(const char *s)
-{
-	struct json_node n = { .type = JSON_STRING };
-	size_t len;
-	char *t;
-
-	n.u.string.ptr = (char *)s;
-	n.u.string.len = strlen(s);
-	t = message_encode(&n, &len);
-	fputs(t ? t : "\"\"", stdout);
-	free(t);
-}
-
-static void print_params(const struct tool *t)
-{
-	const struct json_node *props = t->parameters ? json_get(t->parameters, "properties") : NULL;
-	size_t i;
-
-	for (i = 0; props && props->type == JSON_OBJECT && i < props->u.object.len; i++) {
-		const struct json_node *d = json_get(props->u.object.values[i], "description");
-
-		if (d && d->type == JSON_STRING)
-			printf("      %s: %s\n", props->u.object.keys[i], d->u.string.ptr);
-	}
-}
-
-/* `actjail tools describe`: what a model needs to write CodeAct programs
- * against these tools. */
-static int tools_command(int argc, char **argv, struct config *cfg, struct overrides *ov)
-{
-	size_t i;
-
-	if (argc < 3 || strcmp(argv[2], "describe") != 0)
-		usage_error("tools: expected 'actjail tools describe [--json] [--tools FILE] "
-			    "[--tool NAME=COMMAND]...'");
-	optind = 3;
-	parse_options(argc, argv, cfg, ov);
-	if (optind < argc)
-		usage_error("tools describe: unexpected argument '%s'", argv[optind]);
-	if (cfg->json) {
-		size_t n;
-		char *list = toolset_describe_json(&cfg->tools, true, &n);
-
-		printf("{\"tools\":%s,\"instructions\":", list);
-		free(list);
-		print_json_string(tools_instructions());
-		printf("}\n");
-	} else {
-		printf("%s\n", tools_instructions());
-		printf("Available tools:\n");
-		for (i = 0; i < cfg->tools.n; i++) {
-			const struct tool *t = &cfg->tools.tools[i];
-			char sig[1024];
-
-			tool_signature(t, sig, sizeof(sig));
-			printf("\n  %s\n", sig);
-			if (*t->description)
-				printf("      %s\n", t->description);
-			print_params(t);
-		}
-		if (!cfg->tools.n)
-			printf("  (none)\n");
-	}
-	toolset_free(&cfg->tools);
-	for (i = 0; i < ov->nenv; i++)
-		free(ov->env[i]);
-	free(ov->env);
-	return 0;
-}
-
-/* Each jail gets its own cgroup where the host has them: as root, or in a
- * delegated --cgroup-parent. Without, the rlimits enforce what they can;
- * a limit nothing can enforce is a setup error unless marked best_effort. */
-static void setup_cgroups(struct config *cfg)
-{
-	const struct limits *l = &cfg->policy.limits;
-	struct cgroup_layout lay;
-	char name[64], err[512];
-	static unsigned seq;
-	int r;
-
-	cfg->cg.version = CG_NONE;
-	cfg->cg.v2_fd = -1;
-	if ((!cfg->as_root && !cfg->cgroup_parent) || cfg->no_cgroup)
-		goto check;
-	r = cgroup_discover(&lay);
-	if (r < 0) {
-		if (cfg->cgroup_parent)
-			die("cgroup", -r, "no cgroup hierarchy with the memory and pids controllers");
-		log_verbose("no usable cgroup hierarchy: limits by rlimits only");
-		goto check;
-	}
-	cgroup_sweep(&lay, cfg->cgroup_parent);
-	(void)snprintf(name, sizeof(name), "actjail-%lu-%d-%u", cgroup_own_pidns(), (int)getpid(),
-		       seq++);
-	r = cgroup_create(&lay, cfg->cgroup_parent, name, l, &cfg->cg, err, sizeof(err));
-	if (r < 0) {
-		if (cfg->cgroup_parent)
-			die("cgroup", 0, "%s", err);
-		log_warn("cgroup: %s; limits by rlimits only", err);
-		cfg->cg.version = CG_NONE;
-	} else {
-		log_verbose("cgroup v%d %s", cfg->cg.version, cfg->cg.dir[0] ? cfg->cg.dir[0]
-							      : cfg->cg.dir[CG1_PIDS]);
-	}
-check:
-	/* memory and pids always have their rlimits; a CPU quota only a cgroup */
-	if (l->cpu_millis && !cfg->cg.cpus && !(cfg->policy.best_effort & POLICY_LIMIT_CPUS))
-		die("cgroup", 0,
-		    "a CPU quota (cpus) needs cgroups: run as root, pass --cgroup-parent, "
-		    "or mark cpus best_effort in the policy");
-}
-
-/* Whether release (uname) is at least major.minor. */
-static bool kernel_at_least(const char *release, int major, int minor)
-{
-	int ma = 0, mi = 0;
-
-	if (sscanf(release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
-}
-
-/* Refusals by the default action are reported: the jail's init gets a
- * seccomp listener and the launcher answers with the same errno; connects
- * and sends off the jail's loopback come through it too (jail/violation.c).
- * Only for an errno default (SCMP_ACT_ERRNO), which the program cannot tell
- * from the filter's own answer. The reports need the user-notification
- * action (Linux 5.0) and, to let checked calls go on, FLAG_CONTINUE (5.5):
- * without them it is a setup error unless the policy marks "violations"
- * best-effort. */
-static void setup_violation_reports(struct config *cfg)
-{
-	struct policy_seccomp *s = &cfg->policy.seccomp;
-	uint32_t act = SECCOMP_RET_USER_NOTIF;
-	bool optional = cfg->policy.best_effort & POLICY_LAYER_VIOLATIONS;
-	struct utsname u;
-	int e = 0;
-
-	if ((s->default_action & 0xffff0000u) != SCMP_ACT_ERRNO(0))
-		return;
-	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act) < 0)
-		e = errno;
-	else if (uname(&u) < 0 || !kernel_at_least(u.release, 5, 5))
-		e = ENOSYS;
-	if (e && !optional)
-		die("seccomp user notification", e,
-		    "violation reports need SECCOMP_RET_USER_NOTIF and "
-		    "SECCOMP_USER_NOTIF_FLAG_CONTINUE (Linux 5.5); mark \"violations\" "
-		    "best_effort in the policy to run without them");
-	if (e) {
-		log_warn("seccomp user notification unavailable (%s): no violation reports",
-			 strerror(e));
-		return;
-	}
-	s->notify_default = s->notify_net = true;
-	cfg->reports_violations = true;
-}
-
-/* --uid-range: the first host uid of the range that no other launcher
- * holds, locked (flock) for as long as this run lasts. */
-static void pick_uid(struct config *cfg)
-{
-	char path[96];
-	uint32_t i;
-
-	cfg->uid_lock_fd = -1;
-	if (!cfg->uid_range_count || !cfg->as_root)
-		return;
-	if (mkdir("/run/actjail", 0700) < 0 && errno != EEXIST)
-		die("uid range", errno, "/run/actjail");
-	if (mkdir("/run/actjail/uids", 0700) < 0 && errno != EEXIST)
-		die("uid range", errno, "/run/actjail/uids");
-	for (i = 0; i < cfg->uid_range_count; i++) {
-		uint32_t uid = cfg->uid_range_start + i;
-		int fd;
-
-		(void)snprintf(path, sizeof(path), "/run/actjail/uids/%u.lock", uid);
-		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0)
-			die("uid range", errno, "%s", path);
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-			cfg->uid_lock_fd = fd;
-			cfg->host_uid = uid;
-			cfg->host_gid = uid;
-			log_verbose("host uid/gid %u for this jail", uid);
-			return;
-		}
-		(void)close(fd);
-	}
-	die("uid range", EBUSY, "all %u ids from %u are in use", cfg->uid_range_count,
-	    cfg->uid_range_start);
-}
-
-/* die() cleanup: stop the jail, then remove its cgroups. */
-static struct config *cleanup_cfg;
-
-static void cleanup_all(void)
-{
-	if (cleanup_cfg)
-		(void)cgroup_destroy(&cleanup_cfg->cg);
 }
 
 static void free_strv(char **v, const char *keep)
@@ -912,13 +626,6 @@ int main(int argc, char **argv, char **envp)
 {
 	struct config cfg = { 0 };
 	struct overrides ov = { 0 };
-	struct outcome o;
-	struct capture cap = { 0 };
-	struct jail j;
-	struct supervisor *sup = NULL;
-	struct verdict v;
-	scmp_filter_ctx filter = NULL;
-	char err[LOG_MSG_MAX];
 	sigset_t mask;
 	const char *cmd;
 	int r;
@@ -950,8 +657,18 @@ int main(int argc, char **argv, char **envp)
 		return 0;
 	}
 	cfg.relay_fd = -1;
-	if (!strcmp(cmd, "tools"))
-		return tools_command(argc, argv, &cfg, &ov);
+	if (!strcmp(cmd, "tools")) {
+		if (argc < 3 || strcmp(argv[2], "describe") != 0)
+			usage_error("tools: expected 'actjail tools describe [--json] [--tools FILE] "
+				    "[--tool NAME=COMMAND]...'");
+		optind = 3;
+		parse_options(argc, argv, &cfg, &ov);
+		if (optind < argc)
+			usage_error("tools describe: unexpected argument '%s'", argv[optind]);
+		r = describe_tools(&cfg.tools, cfg.json);
+		config_free(&cfg, &ov);
+		return r;
+	}
 	if (!strcmp(cmd, "run"))
 		cfg.mode = MODE_RUN;
 	else if (!strcmp(cmd, "exec"))
@@ -978,11 +695,9 @@ int main(int argc, char **argv, char **envp)
 		usage_error("run: one FILE at most");
 	}
 
-	if (cfg.json) {
-		json_cfg = &cfg;
-		log_set_report(report_setup_error);
-	}
-	load_policy(&cfg);
+	if (cfg.json)
+		run_report_setup_errors(&cfg);
+	run_load_policy(&cfg);
 	apply_overrides(&cfg, &ov);
 	clamp_to_caller(&cfg.policy.limits);
 	if (cfg.mode == MODE_RUN) {
@@ -997,143 +712,9 @@ int main(int argc, char **argv, char **envp)
 		cfg.argv[4] = (char *)runner_bootstrap;
 	}
 	build_env(&cfg, &ov);
-	cfg.as_root = geteuid() == 0;
-	cfg.host_uid = cfg.as_root ? cfg.policy.uid : getuid();
-	cfg.host_gid = cfg.as_root ? cfg.policy.gid : getgid();
-	/* The audit log is opened before the jail exists: a run that could
-	 * not be recorded does not happen. */
-	if (cfg.audit_log) {
-		cfg.audit_fd = result_open_audit(cfg.audit_log);
-		if (cfg.audit_fd < 0)
-			die("audit log", -cfg.audit_fd, "%s", cfg.audit_log);
-	}
-	/* --output DIR is held from before the jail exists: capture writes
-	 * under this descriptor, and a DIR removed or replaced meanwhile is a
-	 * reported failure, never a silent empty capture */
-	if (cfg.output_dir) {
-		cfg.output_dir_fd = open(cfg.output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (cfg.output_dir_fd < 0)
-			die("output directory", errno, "%s", cfg.output_dir);
-	}
-	cleanup_cfg = &cfg;
-	log_set_cleanup(cleanup_all);
-	/* Asked for and not applicable: said, never dropped without a word.
-	 * Per-jail host ids need root to map them; rootless, every jail is
-	 * the caller. From the command line that is an error; from a policy
-	 * shared by root and rootless callers, a warning. */
-	if (cfg.uid_range_count && !cfg.as_root) {
-		if (ov.uid_count)
-			die("uid range", EPERM,
-			    "--uid-range needs root (rootless, the jail's user is the caller)");
-		log_warn("the policy's identity.uid_range is not used rootless: the jail's user is "
-			 "the caller");
-	}
-	pick_uid(&cfg);
-	mount_setup_parent_or_die(&cfg);
-	setup_cgroups(&cfg);
-	/* the policy marks cpus best-effort, or setup_cgroups refused */
-	if (ov.cpus_set && ov.cpu_millis && !cfg.cg.cpus)
-		log_warn("--cpus not applied: a CPU quota needs a cgroup (run as root or pass "
-			 "--cgroup-parent); limits.enforced_by.cpus is \"none\"");
-	if (cfg.policy.seccomp.default_action == SCMP_ACT_ALLOW)
-		log_warn("policy %s: default_action \"allow\": every syscall the policy does not "
-			 "name is allowed (policy.default_action in the result)",
-			 cfg.policy.name);
-
-	setup_violation_reports(&cfg);
-	cfg.inherited_filters = verify_own_filters();
-	/* A policy that takes away what the jail's own init needs after the
-	 * filter would fail every run, or hang it: refused up front. */
-	if (spawn_check_policy(&cfg, err, sizeof(err)) < 0)
-		die("policy", 0,
-		    "%s refuses what the jail's init needs after the filter: %s (allow them)",
-		    cfg.policy_path ? cfg.policy_path : "default.json", err);
-	/* The filter is compiled before anything exists, so a rule libseccomp
-	 * refuses is reported with nothing to clean up. */
-	r = seccomp_compile(&cfg.policy.seccomp, cfg.policy_path ? cfg.policy_path : "default.json",
-			    &filter, err, sizeof(err));
-	if (r < 0)
-		die("compile seccomp filter", -r, "%s", err);
-
-	log_verbose("policy %s (sha256 %s), timeout %llu ms, memory %llu MiB, pids %llu",
-		    cfg.policy.name, cfg.policy.sha256,
-		    (unsigned long long)cfg.policy.limits.timeout_ms,
-		    (unsigned long long)cfg.policy.limits.memory_mib,
-		    (unsigned long long)cfg.policy.limits.pids);
-	/* The loop's descriptors exist before the jail: a failure here has no
-	 * jail to clean up, and no exit or deadline of the jail is missed. */
-	r = supervise_prepare(&sup, &cfg);
-	if (r < 0)
-		die("event loop", -r, NULL);
-	jail_spawn_or_die(&cfg, filter, &j);
-	/* From here on nothing exits the process: the loop ends the run. */
-	supervise(sup, &j, &o);
-	supervise_free(sup);
-	seccomp_release(filter);
-	/* the jail is reaped: its cgroups are empty */
-	r = cgroup_destroy(&cfg.cg);
-	if (r < 0)
-		log_warn("cgroup: cannot remove: %s", strerror(-r));
-
-	if (o.end == END_SETUP_ERROR || o.end == END_INTERNAL) {
-		const char *hint = log_hint(o.setup_step, o.setup_errno);
-
-		log_error("%s: %s%s%s", o.setup_step,
-			  o.setup_errno ? strerror(o.setup_errno) : "failed",
-			  o.setup_detail[0] ? ": " : "", o.setup_detail);
-		if (hint)
-			log_error("hint: %s", hint);
-	}
-	if (o.output_fd >= 0) {
-		capture_run(o.output_fd, cfg.output_dir_fd, &cfg.policy.limits, &cap);
-		for (size_t i = 0; i < cap.nfiles; i++)
-			log_verbose("captured /output/%s (%llu bytes, sha256 %.16s...)%s%s",
-				    cap.files[i].path, (unsigned long long)cap.files[i].size,
-				    cap.files[i].sha256, cfg.output_dir ? " into " : "",
-				    cfg.output_dir ? cfg.output_dir : "");
-		for (size_t i = 0; i < cap.nskipped; i++)
-			log_verbose("skipped /output/%s: %s", cap.skipped[i].path, cap.skipped[i].reason);
-	}
-	v = result_verdict(&cfg, &o);
-	if (log_get_level() >= LOG_VERBOSE)
-		result_log_violations(&o, &cap);
-	if (cap.host_failures) {
-		const struct capture_skip *first = NULL;
-
-		for (size_t i = 0; !first && i < cap.nskipped; i++)
-			if (cap.skipped[i].host_failure)
-				first = &cap.skipped[i];
-		log_error("capture into %s: %zu file%s not written (first: /output/%s: %s)",
-			  cfg.output_dir, cap.host_failures, cap.host_failures == 1 ? "" : "s",
-			  first->path, strerror(first->err));
-		/* files the program left were lost on the way to the host: an
-		 * otherwise clean run is not "ok" (docs/result.md) */
-		if (!strcmp(v.status, "ok"))
-			v = (struct verdict){ "capture_error", "output", EXIT_SETUP };
-	}
-	if (o.end == END_EXEC_ERROR)
-		log_error("%s: %s", cfg.argv[0], strerror(o.exec_errno));
-	if (cfg.audit_fd >= 0) {
-		r = result_append_audit(&cfg, &o, &cap, &v, cfg.audit_fd);
-		if (r < 0) {
-			/* the run happened but its record is missing: say so, and
-			 * fail (docs/result.md, audit_error) */
-			log_error("audit log %s: record not written: %s", cfg.audit_log,
-				  strerror(-r));
-			v.audit_errno = -r;
-			v.exit_code = EXIT_SETUP;
-		}
-	}
-	if (cfg.json) {
-		if (result_print_json(&cfg, &o, &cap, &v) < 0)
-			log_error("cannot write the result: %s", strerror(errno));
-	} else if (log_get_level() >= LOG_NORMAL && (isatty(2) || log_get_level() > LOG_NORMAL)) {
-		result_print_summary(&o, &cap, &v);
-	}
-	if (log_get_level() >= LOG_VERBOSE)
-		log_peak_memory();
-	capture_free(&cap);
-	outcome_free(&o);
+	cfg.uid_range_from_cli = ov.uid_count != 0;
+	cfg.cpus_from_cli = ov.cpus_set && ov.cpu_millis;
+	r = run_jail(&cfg);
 	config_free(&cfg, &ov);
-	return v.exit_code;
+	return r;
 }

@@ -33,7 +33,7 @@ is "$(tail -1 "$LOG" | "$PY" -c 'import json,sys; r=json.loads(sys.stdin.read())
 is "$(stat -c %a "$LOG")" 600 "the log is created private (0600)"
 ln -s "$T/elsewhere" "$T/link.log"
 "$ACTJAIL" run --audit-log "$T/link.log" "$T/p1.py" >/dev/null 2>"$T/stderr"
-like "$(cat "$T/stderr")" 'audit log .*link.log' "a symlinked log path is refused, not followed"
+like "$(cat "$T/stderr")" 'audit log: .*link.log' "a symlinked log path is refused, not followed"
 [ ! -e "$T/elsewhere" ]
 ok $? "nothing was written through the link"
 done_testing

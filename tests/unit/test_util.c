@@ -4,6 +4,7 @@
  * jail/outcome.h and the channels and read loop of jail/evloop.h.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,6 +31,33 @@ static void todo_ok(int cond, const char *name, const char *why)
 	printf("%sok %d - %s # TODO %s\n", cond ? "" : "not ", tap_n, name, why);
 }
 
+/* A check that cannot run here: passes as a TAP skip. */
+static void skip_one(const char *why)
+{
+	tap_n++;
+	printf("ok %d # skip %s\n", tap_n, why);
+}
+
+/* s as a C literal for a test name: TAP names are one line. */
+static const char *lit(const char *s)
+{
+	static char buf[128];
+	size_t o = 0;
+
+	if (!s)
+		return "NULL";
+	buf[o++] = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p && o < sizeof(buf) - 6; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\' || *p == '#')
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "\\x%02x", *p);
+		else
+			buf[o++] = (char)*p;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}
+
 /* ---- parse_u64 ------------------------------------------------------------ */
 
 static void u64(const char *s, uint64_t min, uint64_t max, int want_r, uint64_t want)
@@ -38,7 +66,7 @@ static void u64(const char *s, uint64_t min, uint64_t max, int want_r, uint64_t 
 	int r = parse_u64(s, min, max, &v);
 	char name[160];
 
-	(void)snprintf(name, sizeof(name), "parse_u64(\"%s\", %llu, %llu): %s %llu", s ? s : "NULL",
+	(void)snprintf(name, sizeof(name), "parse_u64(%s, %llu, %llu): %s %llu", lit(s),
 		       (unsigned long long)min, (unsigned long long)max,
 		       want_r == 0 ? "0," : want_r == -EINVAL ? "-EINVAL," : "-ERANGE,",
 		       (unsigned long long)(want_r ? 4242 : want));
@@ -95,8 +123,7 @@ static void secs(const char *s, uint64_t min, uint64_t max, int want_r, uint64_t
 	int r = parse_seconds_ms(s, min, max, &v);
 	char name[160];
 
-	(void)snprintf(name, sizeof(name), "parse_seconds_ms(\"%s\", %llu, %llu): %s %llu",
-		       s ? s : "NULL", (unsigned long long)min, (unsigned long long)max,
+	(void)snprintf(name, sizeof(name), "parse_seconds_ms(%s, %llu, %llu): %s %llu", lit(s), (unsigned long long)min, (unsigned long long)max,
 		       want_r == 0 ? "0," : want_r == -EINVAL ? "-EINVAL," : "-ERANGE,",
 		       (unsigned long long)(want_r ? 4242 : want));
 	if (!ok(r == want_r && v == (want_r ? 4242 : want), "%s", name))
@@ -373,8 +400,8 @@ static void test_io(void)
 		r = read_file_of(100, 10, &got);
 		todo_ok(r == -EFBIG, "read_all_fd: 100 bytes, max 10: -EFBIG",
 			"the first buffer is 4096 bytes whatever max is");
-		r = read_file_of(4096, 1, &got);
-		todo_ok(r == -EFBIG, "read_all_fd: 4096 bytes, max 1: -EFBIG",
+		r = read_file_of(4095, 1, &got);
+		todo_ok(r == -EFBIG, "read_all_fd: 4095 bytes, max 1: -EFBIG",
 			"the first buffer is 4096 bytes whatever max is");
 	}
 }
@@ -447,11 +474,12 @@ static void test_write_at(void)
 	is_int(write_file_at(dir, "d/inner", "in", 0644), 0, "a name with a slash, below dirfd");
 	is_str(file_text("d/inner"), "in", "... is written there");
 	if (geteuid() != 0) {
-		(void)fchmodat(dir, "d", 0555, 0);
-		is_int(write_file_at(dir, "d/ro", "x", 0644), -EACCES, "a read-only directory: -EACCES");
-		(void)fchmodat(dir, "d", 0755, 0);
+		ok(fchmodat(dir, "d", 0555, 0) == 0, "a read-only directory");
+		is_int(write_file_at(dir, "d/ro", "x", 0644), -EACCES, "... refuses a file: -EACCES");
+		ok(fchmodat(dir, "d", 0755, 0) == 0, "... made writable again");
 	} else {
-		ok(1, "# skip a read-only directory: root ignores its mode");
+		for (int k = 0; k < 3; k++)
+			skip_one("a read-only directory: root ignores its mode");
 	}
 	(void)close(dir);
 }
@@ -565,9 +593,9 @@ static void test_channel(void)
 	struct evloop ev;
 	struct channel ch;
 	struct epoll_event e;
-	int sv[2], r, sndbuf = 4096;
+	int sv[2], r = 0, sndbuf = 4096;
 	unsigned long wpos = 0, rpos = 0;
-	char msg[1000];
+	char msg[2000];
 	uint64_t sent_before;
 	unsigned i;
 
@@ -582,19 +610,19 @@ static void test_channel(void)
 
 	/* fill the socket until the queue holds something */
 	for (i = 0; i < 10000 && channel_pending(&ch) == 0; i++) {
-		seq(msg, sizeof(msg), &wpos);
-		if ((r = channel_send(&ev, &ch, msg, sizeof(msg), false, 0)) < 0)
+		seq(msg, 1000, &wpos);
+		if ((r = channel_send(&ev, &ch, msg, 1000, false, 0)) < 0)
 			break;
 	}
-	ok(r == 0 && channel_pending(&ch) > 0 && channel_pending(&ch) <= sizeof(msg),
+	ok(r == 0 && channel_pending(&ch) > 0 && channel_pending(&ch) <= 1000,
 	   "channel_send writes what the socket takes and queues the rest");
 	ok(ch.q.watching, "... and arms EPOLLOUT");
 	is_int(ch.sent, wpos, "sent counts every byte accepted");
 
-	/* the bound: at most 8000 unsent bytes */
-	while (channel_pending(&ch) + sizeof(msg) <= 8000) {
-		seq(msg, sizeof(msg), &wpos);
-		if (channel_send(&ev, &ch, msg, sizeof(msg), false, 0) < 0)
+	/* the bound: at most 8000 unsent bytes; fill to 7000..7999 */
+	while (channel_pending(&ch) + 1001 <= 8000) {
+		seq(msg, 1000, &wpos);
+		if (channel_send(&ev, &ch, msg, 1000, false, 0) < 0)
 			break;
 	}
 	sent_before = ch.sent;
@@ -745,14 +773,14 @@ static void test_read_available(void)
 	memset(&s, 0, sizeof(s));
 
 	/* max_bytes: one busy fd cannot hold the loop */
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		abort();
-	if (fcntl(p[1], F_SETPIPE_SZ, 256 * 1024) < 256 * 1024)
-		diag("could not grow the pipe: the slice test reads less");
 	big = xmalloc(nbig);
 	pattern(big, nbig, 5);
-	r = write_all(p[1], big, nbig);
-	if (r == 0 && fd_nonblock(p[0]) == 0) {
+	r = -EAGAIN;
+	if (fcntl(p[1], F_SETPIPE_SZ, 256 * 1024) >= 256 * 1024)
+		r = write_all(p[1], big, nbig);
+	if (r == 0) {
 		is_int(read_available(p[0], 1, collect, &s), READ_AGAIN,
 		       "max_bytes 1 with more there: READ_AGAIN");
 		ok(s.chunks == 1 && s.len > 0 && s.len < nbig, "... after one read, data left");
@@ -764,7 +792,8 @@ static void test_read_available(void)
 		is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF, "the rest, then READ_EOF");
 		ok(s.len == nbig && !memcmp(s.buf, big, nbig), "every byte, in order");
 	} else {
-		ok(0, "could not fill a pipe with %zu bytes: %s", nbig, strerror(-r));
+		for (int k = 0; k < 6; k++)
+			skip_one("a pipe cannot hold 200000 bytes here");
 	}
 	if (p[1] >= 0)
 		(void)close(p[1]);
@@ -786,7 +815,7 @@ static void test_read_available(void)
 			is_int(read_available(m, 100, collect, &s), READ_EOF,
 			       "a pty master without its terminal: READ_EOF");
 		} else {
-			ok(1, "# skip no pseudo-terminal here");
+			skip_one("no pseudo-terminal here");
 		}
 		if (m >= 0)
 			(void)close(m);

@@ -1,0 +1,452 @@
+/*
+ * run.c - one run of a jail: the parent's half of the setup checklist, the
+ * counterpart of the child's list in spawn.c, then supervision, capture and
+ * the result. run_jail() reads top to bottom as that list; each step is one
+ * call into its concern's file, and every ordering is explained where it
+ * matters. Before the jail exists a failure is die() (a setup error: exit
+ * 125, the step and errno named, nothing left behind); from jail_spawn on
+ * nothing exits: the event loop ends the run, whatever happens.
+ *
+ * Step 0 happens in main(), before anything exists: the signals the loop
+ * handles are blocked, so one that comes during setup waits in the
+ * signalfd instead of killing the launcher halfway.
+ */
+#define _GNU_SOURCE
+#include "jail/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <linux/seccomp.h>
+#include <unistd.h>
+
+#include "jail/capture.h"
+#include "jail/exitcodes.h"
+#include "jail/log.h"
+#include "jail/mount.h"
+#include "jail/result.h"
+#include "jail/spawn.h"
+#include "jail/supervise.h"
+#include "jail/util.h"
+#include "jail/verify.h"
+#include "policy/seccomp.h"
+
+/* The one run of this process, for the two die() hooks below: die() has no
+ * other way to reach it, and a launcher process runs exactly one jail (a
+ * server starts one process per jail). Set by run_report_setup_errors and
+ * run_jail; only cleanup_setup writes through it (removing the cgroups). */
+static struct config *run_cfg;
+
+/* With --json a setup failure is a result object too (status setup_error). */
+static void report_setup_error(const char *step, int err, const char *detail)
+{
+	struct outcome o;
+	struct verdict v = { "setup_error", "setup", EXIT_SETUP };
+	struct config c;
+
+	if (!run_cfg)
+		return;
+	outcome_init(&o);
+	o.end = END_SETUP_ERROR;
+	o.setup_errno = err;
+	(void)snprintf(o.setup_step, sizeof(o.setup_step), "%s", step);
+	(void)snprintf(o.setup_detail, sizeof(o.setup_detail), "%s", detail);
+	c = *run_cfg;
+	if (!c.policy.name) {
+		/* the policy itself failed: report the defaults (in a copy) */
+		policy_default_limits(&c.policy.limits);
+		c.policy.name = (char *)"unknown";
+	}
+	(void)result_print_json(&c, &o, NULL, &v);
+}
+
+void run_report_setup_errors(struct config *cfg)
+{
+	run_cfg = cfg;
+	log_set_report(report_setup_error);
+}
+
+/* die() before the jail exists: remove what was made for it. */
+static void cleanup_setup(void)
+{
+	if (run_cfg)
+		(void)cgroup_destroy(&run_cfg->cg);
+}
+
+void run_load_policy(struct config *cfg)
+{
+	char err[LOG_MSG_MAX];
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (cfg->policy_path) {
+		int fd = open(cfg->policy_path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			usage_error("--policy %s: %s", cfg->policy_path, strerror(errno));
+		r = read_all_fd(fd, 1 << 20, &text, &len);
+		(void)close(fd);
+		if (r < 0)
+			usage_error("--policy %s: %s", cfg->policy_path, strerror(-r));
+		r = policy_parse(text, len, cfg->policy_path, &cfg->policy, err, sizeof(err));
+		free(text);
+	} else {
+		r = policy_parse(actjail_default_policy, actjail_default_policy_len,
+				 "default.json", &cfg->policy, err, sizeof(err));
+	}
+	/* A policy that cannot be read or understood is a setup error (125):
+	 * the jail it describes cannot be built. Out of memory is not the
+	 * policy's fault: the errno lets log_hint name the caller's limit. */
+	if (r == -ENOMEM)
+		die("policy", ENOMEM, "while reading %s",
+		    cfg->policy_path ? cfg->policy_path : "the built-in policy");
+	if (r < 0)
+		die("policy", 0, "%s", err);
+}
+
+
+/* Each jail gets its own cgroup where the host has them: as root, or in a
+ * delegated --cgroup-parent. Without, the rlimits enforce what they can;
+ * a limit nothing can enforce is a setup error unless marked best_effort. */
+static void setup_cgroups_or_die(struct config *cfg)
+{
+	const struct limits *l = &cfg->policy.limits;
+	struct cgroup_layout lay;
+	char name[64], err[512];
+	int r;
+
+	cfg->cg.version = CG_NONE;
+	cfg->cg.v2_fd = -1;
+	if ((!cfg->as_root && !cfg->cgroup_parent) || cfg->no_cgroup)
+		goto check;
+	r = cgroup_discover(&lay);
+	if (r < 0) {
+		if (cfg->cgroup_parent)
+			die("cgroup", -r, "no cgroup hierarchy with the memory and pids controllers");
+		log_verbose("no usable cgroup hierarchy: limits by rlimits only");
+		goto check;
+	}
+	cgroup_sweep(&lay, cfg->cgroup_parent);
+	/* named by pid namespace and pid (cgroup_sweep tells dead launchers'
+	 * cgroups by them); -0: a launcher process runs one jail */
+	(void)snprintf(name, sizeof(name), "actjail-%lu-%d-0", cgroup_own_pidns(), (int)getpid());
+	r = cgroup_create(&lay, cfg->cgroup_parent, name, l, &cfg->cg, err, sizeof(err));
+	if (r < 0) {
+		if (cfg->cgroup_parent)
+			die("cgroup", 0, "%s", err);
+		log_warn("cgroup: %s; limits by rlimits only", err);
+		cfg->cg.version = CG_NONE;
+	} else {
+		log_verbose("cgroup v%d %s", cfg->cg.version, cfg->cg.dir[0] ? cfg->cg.dir[0]
+							      : cfg->cg.dir[CG1_PIDS]);
+	}
+check:
+	/* the policy marks cpus best-effort (or the check below refuses) */
+	if (cfg->cpus_from_cli && !cfg->cg.cpus)
+		log_warn("--cpus not applied: a CPU quota needs a cgroup (run as root or pass "
+			 "--cgroup-parent); limits.enforced_by.cpus is \"none\"");
+	/* memory and pids always have their rlimits; a CPU quota only a cgroup */
+	if (l->cpu_millis && !cfg->cg.cpus && !(cfg->policy.best_effort & POLICY_LIMIT_CPUS))
+		die("cgroup", 0,
+		    "a CPU quota (cpus) needs cgroups: run as root, pass --cgroup-parent, "
+		    "or mark cpus best_effort in the policy");
+}
+
+/* Whether release (uname) is at least major.minor. */
+static bool kernel_at_least(const char *release, int major, int minor)
+{
+	int ma = 0, mi = 0;
+
+	if (sscanf(release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* Refusals by the default action are reported: the jail's init gets a
+ * seccomp listener and the launcher answers with the same errno; connects
+ * and sends off the jail's loopback come through it too (jail/violation.c).
+ * Only for an errno default (SCMP_ACT_ERRNO), which the program cannot tell
+ * from the filter's own answer. The reports need the user-notification
+ * action (Linux 5.0) and, to let checked calls go on, FLAG_CONTINUE (5.5):
+ * without them it is a setup error unless the policy marks "violations"
+ * best-effort. */
+static void setup_violation_reports_or_die(struct config *cfg)
+{
+	struct policy_seccomp *s = &cfg->policy.seccomp;
+	uint32_t act = SECCOMP_RET_USER_NOTIF;
+	bool optional = cfg->policy.best_effort & POLICY_LAYER_VIOLATIONS;
+	struct utsname u;
+	int e = 0;
+
+	if ((s->default_action & 0xffff0000u) != SCMP_ACT_ERRNO(0))
+		return;
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act) < 0)
+		e = errno;
+	else if (uname(&u) < 0 || !kernel_at_least(u.release, 5, 5))
+		e = ENOSYS;
+	if (e && !optional)
+		die("seccomp user notification", e,
+		    "violation reports need SECCOMP_RET_USER_NOTIF and "
+		    "SECCOMP_USER_NOTIF_FLAG_CONTINUE (Linux 5.5); mark \"violations\" "
+		    "best_effort in the policy to run without them");
+	if (e) {
+		log_warn("seccomp user notification unavailable (%s): no violation reports",
+			 strerror(e));
+		return;
+	}
+	s->notify_default = s->notify_net = true;
+	cfg->reports_violations = true;
+}
+
+/* --uid-range: the first host uid of the range that no other launcher
+ * holds, locked (flock) for as long as this run lasts. */
+static void pick_uid_or_die(struct config *cfg)
+{
+	char path[96];
+	uint32_t i;
+
+	cfg->uid_lock_fd = -1;
+	if (!cfg->uid_range_count || !cfg->as_root)
+		return;
+	if (mkdir("/run/actjail", 0700) < 0 && errno != EEXIST)
+		die("uid range", errno, "/run/actjail");
+	if (mkdir("/run/actjail/uids", 0700) < 0 && errno != EEXIST)
+		die("uid range", errno, "/run/actjail/uids");
+	for (i = 0; i < cfg->uid_range_count; i++) {
+		uint32_t uid = cfg->uid_range_start + i;
+		int fd;
+
+		(void)snprintf(path, sizeof(path), "/run/actjail/uids/%u.lock", uid);
+		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			die("uid range", errno, "%s", path);
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			cfg->uid_lock_fd = fd;
+			cfg->host_uid = uid;
+			cfg->host_gid = uid;
+			log_verbose("host uid/gid %u for this jail", uid);
+			return;
+		}
+		(void)close(fd);
+	}
+	die("uid range", EBUSY, "all %u ids from %u are in use", cfg->uid_range_count,
+	    cfg->uid_range_start);
+}
+
+
+/* VmHWM, not ru_maxrss: the latter carries the RSS of whatever process
+ * exec'd actjail (exec_mmap keeps the old mm's high-water mark). */
+static void log_peak_memory(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6))
+			log_verbose("launcher peak memory %lu KiB", strtoul(line + 6, NULL, 10));
+	fclose(f);
+}
+
+
+/* Files the run writes on the host are held from before the jail exists:
+ * a run that could not be recorded does not happen (the audit log), and a
+ * --output DIR removed or replaced meanwhile is a reported failure, never a
+ * silent empty capture. */
+static void open_host_files_or_die(struct config *cfg)
+{
+	if (cfg->audit_log) {
+		cfg->audit_fd = result_open_audit(cfg->audit_log);
+		if (cfg->audit_fd < 0)
+			die("audit log", -cfg->audit_fd, "%s", cfg->audit_log);
+	}
+	if (cfg->output_dir) {
+		cfg->output_dir_fd = open(cfg->output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cfg->output_dir_fd < 0)
+			die("output directory", errno, "%s", cfg->output_dir);
+	}
+}
+
+/* Asked for and not applicable: said, never dropped without a word.
+ * Per-jail host ids need root to map them; rootless, every jail is the
+ * caller. From the command line that is an error; from a policy shared by
+ * root and rootless callers, a warning. */
+static void refuse_or_warn_inapplicable(const struct config *cfg)
+{
+	if (cfg->uid_range_count && !cfg->as_root) {
+		if (cfg->uid_range_from_cli)
+			die("uid range", EPERM,
+			    "--uid-range needs root (rootless, the jail's user is the caller)");
+		log_warn("the policy's identity.uid_range is not used rootless: the jail's user is "
+			 "the caller");
+	}
+	if (cfg->policy.seccomp.default_action == SCMP_ACT_ALLOW)
+		log_warn("policy %s: default_action \"allow\": every syscall the policy does not "
+			 "name is allowed (policy.default_action in the result)",
+			 cfg->policy.name);
+}
+
+/* The seccomp filter: checked against what init needs and compiled before
+ * anything exists, so a rule libseccomp refuses is reported with nothing
+ * to clean up. */
+static scmp_filter_ctx compile_filter_or_die(const struct config *cfg)
+{
+	const char *name = cfg->policy_path ? cfg->policy_path : "default.json";
+	scmp_filter_ctx filter = NULL;
+	char err[LOG_MSG_MAX];
+	int r;
+
+	/* a policy that takes away what the jail's own init needs after the
+	 * filter would fail every run, or hang it */
+	if (spawn_check_policy(cfg, err, sizeof(err)) < 0)
+		die("policy", 0, "%s refuses what the jail's init needs after the filter: %s (allow them)",
+		    name, err);
+	r = seccomp_compile(&cfg->policy.seccomp, name, &filter, err, sizeof(err));
+	if (r < 0)
+		die("compile seccomp filter", -r, "%s", err);
+	return filter;
+}
+
+/* After the jail: what the run left in /output, listed (and copied with
+ * --output); a host-side failure turns an ok run into capture_error. */
+static void capture(const struct config *cfg, const struct outcome *o, struct capture *cap,
+		    struct verdict *v)
+{
+	const struct capture_skip *first = NULL;
+
+	if (o->output_fd < 0)
+		return;
+	capture_run(o->output_fd, cfg->output_dir_fd, &cfg->policy.limits, cap);
+	for (size_t i = 0; i < cap->nfiles; i++)
+		log_verbose("captured /output/%s (%llu bytes, sha256 %.16s...)%s%s", cap->files[i].path,
+			    (unsigned long long)cap->files[i].size, cap->files[i].sha256,
+			    cfg->output_dir ? " into " : "", cfg->output_dir ? cfg->output_dir : "");
+	for (size_t i = 0; i < cap->nskipped; i++)
+		log_verbose("skipped /output/%s: %s", cap->skipped[i].path, cap->skipped[i].reason);
+	if (!cap->host_failures)
+		return;
+	for (size_t i = 0; !first && i < cap->nskipped; i++)
+		if (cap->skipped[i].host_failure)
+			first = &cap->skipped[i];
+	log_error("capture into %s: %zu file%s not written (first: /output/%s: %s)", cfg->output_dir,
+		  cap->host_failures, cap->host_failures == 1 ? "" : "s", first->path,
+		  strerror(first->err));
+	/* files the program left were lost on the way to the host: an
+	 * otherwise clean run is not "ok" (docs/result.md) */
+	if (!strcmp(v->status, "ok"))
+		*v = (struct verdict){ "capture_error", "output", EXIT_SETUP };
+}
+
+/* The record of the run: the audit line (whole or not at all), then the
+ * JSON result or the summary. */
+static void report(const struct config *cfg, const struct outcome *o, const struct capture *cap,
+		   struct verdict *v)
+{
+	int r;
+
+	if (o->end == END_SETUP_ERROR || o->end == END_INTERNAL) {
+		const char *hint = log_hint(o->setup_step, o->setup_errno);
+
+		log_error("%s: %s%s%s", o->setup_step, o->setup_errno ? strerror(o->setup_errno) : "failed",
+			  o->setup_detail[0] ? ": " : "", o->setup_detail);
+		if (hint)
+			log_error("hint: %s", hint);
+	}
+	if (o->end == END_EXEC_ERROR)
+		log_error("%s: %s", cfg->argv[0], strerror(o->exec_errno));
+	if (log_get_level() >= LOG_VERBOSE)
+		result_log_violations(o, cap);
+	if (cfg->audit_fd >= 0) {
+		r = result_append_audit(cfg, o, cap, v, cfg->audit_fd);
+		if (r < 0) {
+			/* the run happened but its record is missing: say so, and
+			 * fail (docs/result.md, audit_error) */
+			log_error("audit log %s: record not written: %s", cfg->audit_log, strerror(-r));
+			v->audit_errno = -r;
+			v->exit_code = EXIT_SETUP;
+		}
+	}
+	if (cfg->json) {
+		if (result_print_json(cfg, o, cap, v) < 0)
+			log_error("cannot write the result: %s", strerror(errno));
+	} else if (log_get_level() >= LOG_NORMAL && (isatty(2) || log_get_level() > LOG_NORMAL)) {
+		result_print_summary(o, cap, v);
+	}
+	if (log_get_level() >= LOG_VERBOSE)
+		log_peak_memory();
+}
+
+int run_jail(struct config *cfg)
+{
+	struct supervisor *sup = NULL;
+	struct capture cap = { 0 };
+	scmp_filter_ctx filter;
+	struct outcome o;
+	struct verdict v;
+	struct jail j;
+	int r;
+
+	run_cfg = cfg;
+	log_set_cleanup(cleanup_setup);
+	/* 1. Identity: the host ids the jail's user maps to (a locked one of
+	 *    --uid-range); refuse what cannot apply, before anything exists. */
+	cfg->as_root = geteuid() == 0;
+	cfg->host_uid = cfg->as_root ? cfg->policy.uid : getuid();
+	cfg->host_gid = cfg->as_root ? cfg->policy.gid : getgid();
+	refuse_or_warn_inapplicable(cfg);
+	pick_uid_or_die(cfg);
+	/* 2. Host files the run writes, held open from now on. */
+	open_host_files_or_die(cfg);
+	/* 3. Mount sources the child cannot make itself (idmapped trees need
+	 *    the initial user namespace); after pick_uid, which sets the ids
+	 *    they map to. */
+	mount_setup_parent_or_die(cfg);
+	/* 4. The jail's cgroups, before clone: the jail is moved in before it
+	 *    runs anything of the program's (spawn.c). */
+	setup_cgroups_or_die(cfg);
+	/* 5. Violation reports: whether the filter gets a listener. Before the
+	 *    compile, which needs the answer. */
+	setup_violation_reports_or_die(cfg);
+	/* 6. The filters the launcher already runs under, for the self-check:
+	 *    the jail's count must be exactly one more. */
+	cfg->inherited_filters = verify_own_filters();
+	/* 7. The seccomp filter. */
+	filter = compile_filter_or_die(cfg);
+	log_verbose("policy %s (sha256 %s), timeout %llu ms, memory %llu MiB, pids %llu",
+		    cfg->policy.name, cfg->policy.sha256,
+		    (unsigned long long)cfg->policy.limits.timeout_ms,
+		    (unsigned long long)cfg->policy.limits.memory_mib,
+		    (unsigned long long)cfg->policy.limits.pids);
+	/* 8. The loop's descriptors (epoll, signalfd, timerfd) before the
+	 *    jail: a failure here has no jail to clean up, and no exit, signal
+	 *    or deadline of the jail can be missed. */
+	r = supervise_prepare(&sup, cfg);
+	if (r < 0)
+		die("event loop", -r, NULL);
+	/* 9. Clone, id maps, "go", the filter to the child (spawn.c). */
+	jail_spawn_or_die(cfg, filter, &j);
+	/* 10. Supervise until the jail is gone. From here on nothing exits
+	 *     the process: the loop ends the run, whatever happens. */
+	supervise(sup, &j, &o);
+	supervise_free(sup);
+	seccomp_release(filter);
+	/* 11. The jail is reaped: its cgroups are empty and can go. */
+	r = cgroup_destroy(&cfg->cg);
+	if (r < 0)
+		log_warn("cgroup: cannot remove: %s", strerror(-r));
+	/* 12. Capture, verdict, record. */
+	v = result_verdict(cfg, &o);
+	capture(cfg, &o, &cap, &v);
+	report(cfg, &o, &cap, &v);
+	capture_free(&cap);
+	outcome_free(&o);
+	return v.exit_code;
+}
