@@ -21,11 +21,27 @@
 
 #define RO_ATTR  (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 #define DEV_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)
+#define MOUNT_MAX_PTYS 32 /* the jail's own ptys at once */
 
 static const char *const top_level[] = { "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
 /* the harmless devices, bound from the host's */
 static const char *const devices[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random",
 				       "/dev/urandom" };
+/*
+ * Public files of the host's packages that programs expect in /etc, bound
+ * read-only where present (never copied; nothing secret: no shadow, ssh,
+ * machine-id, resolver or host-specific network files). The linker cache;
+ * Debian's alternatives (libblas.so.3 resolves through them); CA
+ * certificates and OpenSSL's configuration; services and protocols
+ * (getservbyname, getaddrinfo(host, "http")); mime.types (mimetypes);
+ * fontconfig's configuration; Debian's matplotlibrc (without it matplotlib
+ * refuses to import); the time zone's name (localtime is a link, below).
+ */
+static const char *const etc_public[] = {
+	"/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
+	"/etc/services",    "/etc/protocols",	 "/etc/mime.types", "/etc/fonts",
+	"/etc/matplotlibrc", "/etc/timezone",
+};
 
 static void add_source(struct mount_sources *src, const char *host, const char *target,
 		       unsigned attr, bool required)
@@ -79,20 +95,20 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 			add_source(src, host, host, RO_ATTR, true);
 		}
 	}
-	add_source(src, "/etc/ld.so.cache", "/etc/ld.so.cache", RO_ATTR, false);
-	/* Debian's alternatives: links that libraries such as libblas.so.3 resolve through */
-	add_source(src, "/etc/alternatives", "/etc/alternatives", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
-	add_source(src, "/etc/ssl/certs", "/etc/ssl/certs", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
-	add_source(src, "/etc/ssl/openssl.cnf", "/etc/ssl/openssl.cnf", RO_ATTR, false);
+	for (i = 0; i < ARRAY_SIZE(etc_public); i++)
+		add_source(src, etc_public[i], etc_public[i], RO_ATTR | MOUNT_ATTR_NOEXEC, false);
 	for (i = 0; i < ARRAY_SIZE(devices); i++)
 		add_source(src, devices[i], devices[i], DEV_ATTR, true);
 	if (cfg->input_dir)
 		add_source(src, cfg->input_dir, "/input", RO_ATTR, true);
-	if (pty) {
-		/* /dev/tty resolves to each opener's controlling terminal: the pty */
-		add_source(src, "/dev/tty", "/dev/tty", DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
-		add_source(src, pty, pty, DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
-	}
+	/* /dev/tty opens the opener's controlling terminal: the exec pty, or a
+	 * pty the program made its own from the jail's devpts; without one, ENXIO. */
+	add_source(src, "/dev/tty", "/dev/tty", DEV_ATTR, pty != NULL);
+	/* The exec terminal is a pty of the host's devpts; /dev/pts is the
+	 * jail's own instance, which cannot hold it, so it is the jail's
+	 * console (as LXC and systemd-nspawn do): ttyname() finds it there. */
+	if (pty)
+		add_source(src, pty, "/dev/console", DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
 }
 
 static void mkdir_or_die(const char *path, mode_t mode)
@@ -152,7 +168,8 @@ static void write_etc_or_die(void)
 		{ "group", "root:x:0:\nsandbox:x:1000:\nnogroup:x:65534:\n" },
 		{ "hosts", "127.0.0.1\tlocalhost " JAIL_HOSTNAME "\n::1\tlocalhost ip6-localhost\n" },
 		{ "hostname", JAIL_HOSTNAME "\n" },
-		{ "nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\n" },
+		{ "nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\nservices: files\n"
+				   "protocols: files\n" },
 	};
 	_cleanup_close_ int etc = open(NEWROOT "/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	char target[256];
@@ -228,6 +245,35 @@ static void mask_proc_or_die(void)
 		die("mask /proc", errno, "remove the empty file");
 }
 
+/*
+ * The jail's own pseudo-terminals (os.openpty, pty, pexpect, script): a new
+ * devpts instance, which shows only the ptys opened through its own ptmx,
+ * with /dev/ptmx a link to that ptmx. ptmxmode=0666 lets the sandbox user
+ * open it; slaves are 0620 and the sandbox group's (gid= must be mapped in
+ * our user namespace; the host's tty group is not). max= bounds this jail's
+ * share of the kernel's pty pool (kernel.pty.max; the host keeps its
+ * kernel.pty.reserve). nosuid, noexec; read-write, so that a program can
+ * chmod its own terminal. A kernel without devpts (CONFIG_UNIX98_PTYS=n)
+ * has no ptys for anyone: the jail then goes without; any other failure
+ * stops the run.
+ */
+static void mount_devpts_or_die(void)
+{
+	char opts[128];
+
+	(void)snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=%u",
+		       JAIL_GID, MOUNT_MAX_PTYS);
+	if (mount("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0) {
+		if (errno == ENODEV) {
+			log_verbose("no devpts in this kernel: the jail has no pseudo-terminals");
+			return;
+		}
+		die("mount devpts", errno, "%s (%s)", NEWROOT "/dev/pts", opts);
+	}
+	if (symlink("pts/ptmx", NEWROOT "/dev/ptmx") < 0)
+		die("create mount point", errno, "/dev/ptmx");
+}
+
 int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src)
 {
 	const struct limits *l = &cfg->policy.limits;
@@ -260,6 +306,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	tmpfs_or_die(NEWROOT "/dev", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755");
 	mkdir_or_die(NEWROOT "/dev/shm", 01777);
 	mkdir_or_die(NEWROOT "/dev/pts", 0755);
+	mount_devpts_or_die();
 	{
 		static const char *const links[][2] = { { "fd", "/proc/self/fd" },
 							{ "stdin", "/proc/self/fd/0" },

@@ -102,8 +102,9 @@ static void check_map(const char *path, unsigned inside, unsigned host)
 		die("self-check", 0, "%s is not \"%u %u 1\"", path, inside, host);
 }
 
-/* Every mount nosuid, and read-only but for the scratch ones, /proc and
- * the jail's own terminal. Returns how many mounts there are. */
+/* Every mount nosuid, and read-only but for the scratch ones, /proc, the
+ * jail's own terminal (/dev/tty, /dev/console) and its devpts (noexec).
+ * Returns how many mounts there are. */
 static unsigned check_mounts(unsigned *writable)
 {
 	char line[1024];
@@ -113,15 +114,19 @@ static unsigned check_mounts(unsigned *writable)
 	*writable = 0;
 	while (fgets(line, sizeof(line), f)) {
 		char mpoint[512], opts[256];
+		const char *fstype;
 		bool ro, rw_ok;
 
 		if (sscanf(line, "%*s %*s %*s %*s %511s %255s", mpoint, opts) != 2)
 			continue;
 		n++;
 		ro = !strncmp(opts, "ro,", 3) || !strcmp(opts, "ro");
+		fstype = strstr(line, " - ");
 		rw_ok = !strcmp(mpoint, "/tmp") || !strcmp(mpoint, "/dev/shm") ||
 			!strcmp(mpoint, "/output") || !strcmp(mpoint, "/proc") ||
-			!strcmp(mpoint, "/dev/tty") || !strncmp(mpoint, "/dev/pts/", 9);
+			!strcmp(mpoint, "/dev/tty") || !strcmp(mpoint, "/dev/console") ||
+			(!strcmp(mpoint, "/dev/pts") && fstype && !strncmp(fstype, " - devpts ", 10) &&
+			 strstr(opts, "noexec"));
 		if (!ro && !rw_ok) {
 			fclose(f);
 			die("self-check", 0, "%s is mounted read-write", mpoint);
