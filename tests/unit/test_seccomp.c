@@ -203,7 +203,6 @@ static void test_default_bpf(const struct prog *p)
 	    "_sysctl",
 	    "fanotify_init",
 	    "modify_ldt",
-	    "setrlimit",
 	    "seccomp",
 	};
 	static const uint64_t ns_flags[] = {0x20000,	0x02000000, 0x04000000, 0x08000000,
@@ -273,7 +272,13 @@ static void test_default_bpf(const struct prog *p)
 	is_int(call(p, "personality", 0, 0, 0), SECCOMP_RET_ALLOW, "personality PER_LINUX");
 	is_int(call(p, "personality", 0x0040000, 0, 0), EPERM_ACT, "ADDR_NO_RANDOMIZE denied");
 	is_int(call(p, "prlimit64", 0, 7, 0), SECCOMP_RET_ALLOW, "prlimit64 read allowed");
-	is_int(call(p, "prlimit64", 0, 7, 0x7ffd0000), EPERM_ACT, "prlimit64 write denied");
+	is_int(call(p, "prlimit64", 0, 7, 0x7ffd0000), SECCOMP_RET_ALLOW,
+	       "prlimit64 write on the caller (pid 0) allowed");
+	is_int(call(p, "prlimit64", 0xffffffff00000000ULL, 7, 0x7ffd0000), SECCOMP_RET_ALLOW,
+	       "prlimit64 write, pid 0 in the low 32 bits (the kernel's pid_t) allowed");
+	is_int(call(p, "prlimit64", 7, 7, 0), SECCOMP_RET_ALLOW, "prlimit64 read of pid 7 allowed");
+	is_int(call(p, "prlimit64", 7, 7, 0x7ffd0000), EPERM_ACT, "prlimit64 write on pid 7 denied");
+	is_int(call(p, "setrlimit", 7, 0x7ffd0000, 0), SECCOMP_RET_ALLOW, "setrlimit (the caller's) allowed");
 }
 
 /* Compile text and run one call through it. */
