@@ -309,8 +309,10 @@ def _hint(exc):
 def _hint1(exc):
     import errno as E
     name = type(exc).__name__
-    if name == "NameError" and getattr(exc, "name", None) in ("call_tool", "list_tools", "ToolError"):
-        # a multiprocessing spawn or forkserver worker: a plain python3
+    if name == "NameError" and str(exc) in ("name '%s' is not defined" % n for n in (
+            "call_tool", "list_tools", "ToolError")):
+        # from a multiprocessing spawn or forkserver worker, a plain python3
+        # (re-raised here from a pickle, which keeps the message, not .name)
         return "host tools (call_tool) are only available in the program's main process"
     if name == "gaierror" or (isinstance(exc, OSError) and exc.errno in (
             E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED, E.EADDRNOTAVAIL)):
