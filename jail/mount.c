@@ -21,7 +21,9 @@
 
 #define RO_ATTR  (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 #define DEV_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)
-#define MOUNT_MAX_PTYS 32 /* the jail's own ptys at once */
+
+/* the jail's own ptys at once (devpts max=) */
+#define MOUNT_MAX_PTYS 32u
 
 static const char *const top_level[] = { "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
 /* the harmless devices, bound from the host's */

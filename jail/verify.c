@@ -125,8 +125,8 @@ static unsigned check_mounts(unsigned *writable)
 		rw_ok = !strcmp(mpoint, "/tmp") || !strcmp(mpoint, "/dev/shm") ||
 			!strcmp(mpoint, "/output") || !strcmp(mpoint, "/proc") ||
 			!strcmp(mpoint, "/dev/tty") || !strcmp(mpoint, "/dev/console") ||
-			(!strcmp(mpoint, "/dev/pts") && fstype && !strncmp(fstype, " - devpts ", 10) &&
-			 strstr(opts, "noexec"));
+			(!strcmp(mpoint, "/dev/pts") && fstype &&
+			 !strncmp(fstype, " - devpts ", 10) && strstr(opts, "noexec"));
 		if (!ro && !rw_ok) {
 			fclose(f);
 			die("self-check", 0, "%s is mounted read-write", mpoint);

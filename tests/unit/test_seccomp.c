@@ -284,8 +284,10 @@ static void test_default_bpf(const struct prog *p)
 	is_int(call(p, "prlimit64", 0xffffffff00000000ULL, 7, 0x7ffd0000), SECCOMP_RET_ALLOW,
 	       "prlimit64 write, pid 0 in the low 32 bits (the kernel's pid_t) allowed");
 	is_int(call(p, "prlimit64", 7, 7, 0), SECCOMP_RET_ALLOW, "prlimit64 read of pid 7 allowed");
-	is_int(call(p, "prlimit64", 7, 7, 0x7ffd0000), EPERM_ACT, "prlimit64 write on pid 7 denied");
-	is_int(call(p, "setrlimit", 7, 0x7ffd0000, 0), SECCOMP_RET_ALLOW, "setrlimit (the caller's) allowed");
+	is_int(call(p, "prlimit64", 7, 7, 0x7ffd0000), EPERM_ACT,
+	       "prlimit64 write on pid 7 denied");
+	is_int(call(p, "setrlimit", 7, 0x7ffd0000, 0), SECCOMP_RET_ALLOW,
+	       "setrlimit (the caller's) allowed");
 }
 
 /* Compile text and run one call through it. */
