@@ -7,10 +7,10 @@
 import sys
 
 BRIDGE_FD = 3
-# The program's source as a file, for __main__.__file__: multiprocessing's
-# spawn and forkserver start a fresh python3 that re-imports the main module
-# from it. In /tmp (writable, the program's cwd), under a dot name.
-MAIN_DIR = "/tmp/.actjail"
+# The program's source as a file, read-only, written by the jail's init next
+# to this runner: __main__.__file__, from which multiprocessing's spawn and
+# forkserver workers (a fresh python3 each) re-import the main module.
+MAIN_FILE = "/run/actjail/main.py"
 _MAIN_PID = None       # the program's main process: the only one with a bridge
 _limits = {"max_message_bytes": 16 << 20}
 CO_COROUTINE = 0x80
@@ -369,30 +369,6 @@ def _exit_code(e):
     return 1
 
 
-def _write_main(posix, code):
-    # The source, read-only, at a fixed path; None when it cannot be written
-    # (/tmp or RLIMIT_FSIZE smaller than the program): then there is no
-    # __file__, as before, and only spawn and forkserver miss it.
-    path = MAIN_DIR + "/main.py"
-    try:
-        data = code.encode("utf-8", "surrogatepass")
-        posix.mkdir(MAIN_DIR, 0o755)
-        fd = posix.open(path, posix.O_WRONLY | posix.O_CREAT | posix.O_EXCL | posix.O_NOFOLLOW |
-                        posix.O_CLOEXEC, 0o444)
-        try:
-            while data:
-                data = data[posix.write(fd, data):]
-        finally:
-            posix.close(fd)
-        return path
-    except (OSError, UnicodeError):
-        try:
-            posix.unlink(path)
-        except OSError:
-            pass
-        return None
-
-
 def _forked():
     # A forked child must not read the parent's replies off the bridge, nor
     # report its own exception as the program's: its fd 3 becomes /dev/null
@@ -420,7 +396,11 @@ def main():
     except ValueError:
         pass
     code = msg["code"]
-    path = _write_main(posix, code)
+    try:
+        posix.stat(MAIN_FILE)
+        path = MAIN_FILE
+    except OSError:     # a launcher that wrote none: no __file__, as for -c
+        path = None
     # tracebacks keep naming the program's lines File "<code>" (it is compiled
     # under that name); __file__ and argv[0] name the file, as for a script
     sys.argv = [path or msg.get("filename", "<code>")]

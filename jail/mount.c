@@ -195,8 +195,10 @@ static void write_etc_or_die(void)
 	}
 }
 
-/* run: the runner's source and bytecode, for the bootstrap in main.c */
-static void write_runner_or_die(void)
+/* run: the runner's source and bytecode, for the bootstrap in main.c, and
+ * the program's source, read-only: its __main__.__file__, which
+ * multiprocessing's spawn and forkserver workers re-import (runner.py). */
+static void write_runner_or_die(const struct config *cfg)
 {
 	_cleanup_close_ int dir = -1;
 	int r;
@@ -209,6 +211,8 @@ static void write_runner_or_die(void)
 	r = write_blob_at(dir, "runner.py", actjail_runner_py, actjail_runner_py_len, 0444);
 	if (r == 0)
 		r = write_blob_at(dir, "runner.pyc", actjail_runner_pyc, actjail_runner_pyc_len, 0444);
+	if (r == 0)
+		r = write_blob_at(dir, "main.py", cfg->code, cfg->code_len, 0444);
 	if (r < 0)
 		die("write the runner", -r, NULL);
 }
@@ -288,7 +292,10 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die("make mounts private", errno, NULL);
 
-	tmpfs_or_die(NEWROOT, MS_NOSUID | MS_NODEV, "size=2m,nr_inodes=4096,mode=0755");
+	/* 2 MiB for the skeleton and the runner, and room for the program's source */
+	(void)snprintf(opts, sizeof(opts), "size=%zuk,nr_inodes=4096,mode=0755",
+		       2048 + (cfg->mode == MODE_RUN ? (cfg->code_len + 1023) / 1024 : 0));
+	tmpfs_or_die(NEWROOT, MS_NOSUID | MS_NODEV, opts);
 	for (i = 0; i < src->nlinks; i++) {
 		(void)snprintf(path, sizeof(path), NEWROOT "/%s", src->links[i][0]);
 		if (symlink(src->links[i][1], path) < 0)
@@ -302,7 +309,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	mkdir_or_die(NEWROOT "/output", 0755);
 	write_etc_or_die();
 	if (cfg->mode == MODE_RUN)
-		write_runner_or_die();
+		write_runner_or_die(cfg);
 
 	/* /dev: a small tmpfs holding binds of the harmless devices only */
 	tmpfs_or_die(NEWROOT "/dev", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755");

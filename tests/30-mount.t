@@ -377,7 +377,7 @@ import json, os
 names = {"usr", "etc", "dev", "proc", "tmp", "output", "input", "run"}
 names |= {d[1:] for d in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32") if os.path.lexists(d)}
 print(json.dumps(sorted(names)))')" "/ holds only the jail's entries"
-is "$(out 'o["run_ls"]')" '["actjail", "runner.py", "runner.pyc"]' "/run holds only the runner"
+is "$(out 'o["run_ls"]')" '["actjail", "main.py", "runner.py", "runner.pyc"]' "/run holds only the runner and the program's source"
 is "$(out 'o["run_write"]')" EROFS "/run/actjail is read-only"
 is "$(out 'o["dotdot"]')" '[true, true]' "/.. and /usr/../../.. are /"
 is "$(out 'o["cwd"]')" / "chdir(/usr/../../..) lands on /"

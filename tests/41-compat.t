@@ -88,7 +88,7 @@ else:
 PY
 
 # ---- multiprocessing that re-imports __main__ ------------------------------------
-prog 'multiprocessing spawn Pool(2)' '__main__ from a real file (__file__)' '\[0, 1, 4, 9, 16\] /tmp/\.actjail/main\.py' <<'PY'
+prog 'multiprocessing spawn Pool(2)' '__main__ from a real file (__file__)' '\[0, 1, 4, 9, 16\] /run/actjail/main\.py' <<'PY'
 import multiprocessing as mp
 def sq(x):
     return x * x
@@ -239,8 +239,16 @@ def f():
 print(json.dumps(f()))
 1 / 0
 PY
-is "$(out 'o')" '[5, "/tmp/.actjail/main.py"]' "__main__.__file__ is the program's source, argv[0] the same"
+is "$(out 'o')" '[5, "/run/actjail/main.py"]' "__main__.__file__ is the program's source, argv[0] the same"
 like "$(field 'r["error"]["traceback"]')" 'File "<code>", line 5, in <module>' "tracebacks still name the program's lines <code>"
+
+"$PY" -c '
+print("import os, sys")
+print("# " + "x" * (3 << 20))
+print("print(os.path.getsize(__file__), os.access(__file__, os.W_OK))")' >"$T/big.py"
+"$ACTJAIL" run --json "$T/big.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field 'r["stdout"].strip()')" "$(wc -c <"$T/big.py") False" \
+	"a 3 MiB program: __file__ holds all of it (the root is sized to fit), read-only"
 
 # ---- tool calls from child processes ---------------------------------------------------
 jrun --tool 'echo=cat' <<'PY'
