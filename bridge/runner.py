@@ -7,6 +7,11 @@
 import sys
 
 BRIDGE_FD = 3
+# The program's source as a file, read-only, written by the jail's init next
+# to this runner: __main__.__file__, from which multiprocessing's spawn and
+# forkserver workers (a fresh python3 each) re-import the main module.
+MAIN_FILE = "/run/actjail/main.py"
+_MAIN_PID = None       # the program's main process: the only one with a bridge
 _limits = {"max_message_bytes": 16 << 20}
 CO_COROUTINE = 0x80
 PyCF_ALLOW_TOP_LEVEL_AWAIT = 0x2000
@@ -86,6 +91,11 @@ class _Bridge:
             fut.set_exception(ToolError(str(msg.get("error", "tool %s failed" % tool))))
 
     def call(self, op, tool, args, caller=None):
+        if self.posix.getpid() != _MAIN_PID:
+            # a forked child shares the bridge socket with its parent: its
+            # calls and replies would interleave with the parent's
+            raise ToolError("tool calls are only available in the program's main process, "
+                            "not in a child process; call the tools there and pass the results")
         self.next_id += 1
         key = self.next_id
         msg = {"op": op, "id": key}
@@ -315,6 +325,11 @@ def _unreadable(path):
 def _hint1(exc):
     import errno as E
     name = type(exc).__name__
+    if name == "NameError" and str(exc) in ("name '%s' is not defined" % n for n in (
+            "call_tool", "list_tools", "ToolError")):
+        # from a multiprocessing spawn or forkserver worker, a plain python3
+        # (re-raised here from a pickle, which keeps the message, not .name)
+        return "host tools (call_tool) are only available in the program's main process"
     if name == "gaierror" or (isinstance(exc, OSError) and exc.errno in (
             E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED, E.EADDRNOTAVAIL)):
         return "network access is disabled in this sandbox; use the host tools (call_tool)"
@@ -374,20 +389,45 @@ def _exit_code(e):
     return 1
 
 
+def _forked():
+    # A forked child must not read the parent's replies off the bridge, nor
+    # report its own exception as the program's: its fd 3 becomes /dev/null
+    # (not closed: the number could be reused for one of its own files).
+    import posix
+    try:
+        fd = posix.open("/dev/null", posix.O_RDWR | posix.O_CLOEXEC)
+        posix.dup2(fd, BRIDGE_FD, False)
+        posix.close(fd)
+    except OSError:
+        pass
+
+
 def main():
+    global _MAIN_PID
     import posix  # built in; os would cost an import of its own
 
     _paths()
     _install_builtins()
+    _MAIN_PID = posix.getpid()
+    posix.register_at_fork(after_in_child=_forked)
     msg = _decode_exec(_read_line(posix))
     try:
         _limits["max_message_bytes"] = int(msg.get("max_message_bytes", 16 << 20))
     except ValueError:
         pass
     code = msg["code"]
-    sys.argv = [msg.get("filename", "<code>")]
+    try:
+        posix.stat(MAIN_FILE)
+        path = MAIN_FILE
+    except OSError:     # a launcher that wrote none: no __file__, as for -c
+        path = None
+    # tracebacks keep naming the program's lines File "<code>" (it is compiled
+    # under that name); __file__ and argv[0] name the file, as for a script
+    sys.argv = [path or msg.get("filename", "<code>")]
     mod = type(sys)("__main__")
     mod.__dict__["__builtins__"] = __builtins__
+    if path:
+        mod.__file__ = path
     sys.modules["__main__"] = mod
     status = 0
     try:
@@ -407,7 +447,10 @@ def main():
         sys.stderr.flush()
     except Exception:
         pass
-    posix._exit(status)
+    # The interpreter's own exit, as for a script: it waits for non-daemon
+    # threads, runs atexit handlers and finalizers (multiprocessing's among
+    # them), and exits with status.
+    sys.exit(status)
 
 
 main()

@@ -25,10 +25,28 @@
 #define RO_ATTR  (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 #define DEV_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)
 
+/* the jail's own ptys at once (devpts max=) */
+#define MOUNT_MAX_PTYS 32u
+
 static const char *const top_level[] = { "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
 /* the harmless devices, bound from the host's */
 static const char *const devices[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random",
 				       "/dev/urandom" };
+/*
+ * Public files of the host's packages that programs expect in /etc, bound
+ * read-only where present (never copied; nothing secret: no shadow, ssh,
+ * machine-id, resolver or host-specific network files). The linker cache;
+ * Debian's alternatives (libblas.so.3 resolves through them); CA
+ * certificates and OpenSSL's configuration; services and protocols
+ * (getservbyname, getaddrinfo(host, "http")); mime.types (mimetypes);
+ * fontconfig's configuration; Debian's matplotlibrc (without it matplotlib
+ * refuses to import); the time zone's name (localtime is a link, below).
+ */
+static const char *const etc_public[] = {
+	"/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
+	"/etc/services",    "/etc/protocols",	 "/etc/mime.types", "/etc/fonts",
+	"/etc/matplotlibrc", "/etc/timezone",
+};
 
 static void add_source(struct mount_sources *src, const char *host, const char *target,
 		       unsigned attr, bool required)
@@ -241,11 +259,8 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 			add_source(src, host, host, RO_ATTR, true);
 		}
 	}
-	add_source(src, "/etc/ld.so.cache", "/etc/ld.so.cache", RO_ATTR, false);
-	/* Debian's alternatives: links that libraries such as libblas.so.3 resolve through */
-	add_source(src, "/etc/alternatives", "/etc/alternatives", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
-	add_source(src, "/etc/ssl/certs", "/etc/ssl/certs", RO_ATTR | MOUNT_ATTR_NOEXEC, false);
-	add_source(src, "/etc/ssl/openssl.cnf", "/etc/ssl/openssl.cnf", RO_ATTR, false);
+	for (i = 0; i < ARRAY_SIZE(etc_public); i++)
+		add_source(src, etc_public[i], etc_public[i], RO_ATTR | MOUNT_ATTR_NOEXEC, false);
 	for (i = 0; i < ARRAY_SIZE(devices); i++)
 		add_source(src, devices[i], devices[i], DEV_ATTR, true);
 	for (i = 0; i < cfg->nmounts; i++) {
@@ -266,11 +281,14 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 		if (!src->items[src->n - 1].is_dir)
 			die("open mount sources", ENOTDIR, "%s %s", im->option, im->host);
 	}
-	if (pty) {
-		/* /dev/tty resolves to each opener's controlling terminal: the pty */
-		add_source(src, "/dev/tty", "/dev/tty", DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
-		add_source(src, pty, pty, DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
-	}
+	/* /dev/tty opens the opener's controlling terminal: the exec pty, or a
+	 * pty the program made its own from the jail's devpts; without one, ENXIO. */
+	add_source(src, "/dev/tty", "/dev/tty", DEV_ATTR, pty != NULL);
+	/* The exec terminal is a pty of the host's devpts; /dev/pts is the
+	 * jail's own instance, which cannot hold it, so it is the jail's
+	 * console (as LXC and systemd-nspawn do): ttyname() finds it there. */
+	if (pty)
+		add_source(src, pty, "/dev/console", DEV_ATTR & ~MOUNT_ATTR_RDONLY, true);
 }
 
 static void mkdir_or_die(const char *path, mode_t mode)
@@ -345,7 +363,8 @@ static void write_etc_or_die(void)
 		{ "group", "root:x:0:\nsandbox:x:1000:\nnogroup:x:65534:\n" },
 		{ "hosts", "127.0.0.1\tlocalhost " JAIL_HOSTNAME "\n::1\tlocalhost ip6-localhost\n" },
 		{ "hostname", JAIL_HOSTNAME "\n" },
-		{ "nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\n" },
+		{ "nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\nservices: files\n"
+				   "protocols: files\n" },
 	};
 	_cleanup_close_ int etc = open(NEWROOT "/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	char target[256];
@@ -369,8 +388,10 @@ static void write_etc_or_die(void)
 	}
 }
 
-/* run: the runner's source and bytecode, for the bootstrap in main.c */
-static void write_runner_or_die(void)
+/* run: the runner's source and bytecode, for the bootstrap in main.c, and
+ * the program's source, read-only: its __main__.__file__, which
+ * multiprocessing's spawn and forkserver workers re-import (runner.py). */
+static void write_runner_or_die(const struct config *cfg)
 {
 	_cleanup_close_ int dir = -1;
 	int r;
@@ -383,6 +404,8 @@ static void write_runner_or_die(void)
 	r = write_blob_at(dir, "runner.py", actjail_runner_py, actjail_runner_py_len, 0444);
 	if (r == 0)
 		r = write_blob_at(dir, "runner.pyc", actjail_runner_pyc, actjail_runner_pyc_len, 0444);
+	if (r == 0)
+		r = write_blob_at(dir, "main.py", cfg->code, cfg->code_len, 0444);
 	if (r < 0)
 		die("write the runner", -r, NULL);
 }
@@ -421,6 +444,35 @@ static void mask_proc_or_die(void)
 		die("mask /proc", errno, "remove the empty file");
 }
 
+/*
+ * The jail's own pseudo-terminals (os.openpty, pty, pexpect, script): a new
+ * devpts instance, which shows only the ptys opened through its own ptmx,
+ * with /dev/ptmx a link to that ptmx. ptmxmode=0666 lets the sandbox user
+ * open it; slaves are 0620 and the sandbox group's (gid= must be mapped in
+ * our user namespace; the host's tty group is not). max= bounds this jail's
+ * share of the kernel's pty pool (kernel.pty.max; the host keeps its
+ * kernel.pty.reserve). nosuid, noexec; read-write, so that a program can
+ * chmod its own terminal. A kernel without devpts (CONFIG_UNIX98_PTYS=n)
+ * has no ptys for anyone: the jail then goes without; any other failure
+ * stops the run.
+ */
+static void mount_devpts_or_die(void)
+{
+	char opts[128];
+
+	(void)snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=%u",
+		       JAIL_GID, MOUNT_MAX_PTYS);
+	if (mount("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0) {
+		if (errno == ENODEV) {
+			log_verbose("no devpts in this kernel: the jail has no pseudo-terminals");
+			return;
+		}
+		die("mount devpts", errno, "%s (%s)", NEWROOT "/dev/pts", opts);
+	}
+	if (symlink("pts/ptmx", NEWROOT "/dev/ptmx") < 0)
+		die("create mount point", errno, "/dev/ptmx");
+}
+
 int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src)
 {
 	const struct limits *l = &cfg->policy.limits;
@@ -433,7 +485,10 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die("make mounts private", errno, NULL);
 
-	tmpfs_or_die(NEWROOT, MS_NOSUID | MS_NODEV, "size=2m,nr_inodes=4096,mode=0755");
+	/* 2 MiB for the skeleton and the runner, and room for the program's source */
+	(void)snprintf(opts, sizeof(opts), "size=%zuk,nr_inodes=4096,mode=0755",
+		       2048 + (cfg->mode == MODE_RUN ? (cfg->code_len + 1023) / 1024 : 0));
+	tmpfs_or_die(NEWROOT, MS_NOSUID | MS_NODEV, opts);
 	for (i = 0; i < src->nlinks; i++) {
 		(void)snprintf(path, sizeof(path), NEWROOT "/%s", src->links[i][0]);
 		if (symlink(src->links[i][1], path) < 0)
@@ -447,12 +502,13 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	mkdir_or_die(NEWROOT "/output", 0755);
 	write_etc_or_die();
 	if (cfg->mode == MODE_RUN)
-		write_runner_or_die();
+		write_runner_or_die(cfg);
 
 	/* /dev: a small tmpfs holding binds of the harmless devices only */
 	tmpfs_or_die(NEWROOT "/dev", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755");
 	mkdir_or_die(NEWROOT "/dev/shm", 01777);
 	mkdir_or_die(NEWROOT "/dev/pts", 0755);
+	mount_devpts_or_die();
 	{
 		static const char *const links[][2] = { { "fd", "/proc/self/fd" },
 							{ "stdin", "/proc/self/fd/0" },

@@ -24,7 +24,7 @@
 
 #include "jail/config.h"
 
-#define MOUNT_MAX_SOURCES (24 + CONFIG_MAX_MOUNTS)
+#define MOUNT_MAX_SOURCES (40 + CONFIG_MAX_MOUNTS)
 
 struct mount_source {
 	const char *target;   /* path inside the jail */
@@ -50,7 +50,7 @@ void mount_setup_parent_or_die(struct config *cfg);
 
 /* Open every host object the jail binds. Dies on a required one missing.
  * pty is the path of the jail's own fresh pty slave, or NULL: it is bound at
- * the same path (so ttyname() works inside) along with /dev/tty. */
+ * /dev/console (/dev/pts is the jail's own devpts; ttyname() finds it). */
 void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 			       struct mount_sources *src);
 

@@ -39,6 +39,9 @@
 #include "jail/util.h"
 #include "policy/seccomp.h"
 
+/* The program's working directory (HOME is the same, main.c). */
+#define JAIL_WORKDIR "/tmp"
+
 /* Final descriptor layout inside the jail. */
 enum { FD_BRIDGE = 3, FD_STATUS = 4, FD_FIRST_FREE = 5 };
 
@@ -206,6 +209,9 @@ static _Noreturn void run_program(const struct config *cfg)
 		die("setsid", errno, NULL);
 	if (cfg->use_pty && ioctl(0, TIOCSCTTY, 0) < 0)
 		die("set controlling terminal", errno, NULL);
+	/* Start where writing works: "/" is read-only, and /tmp is HOME too. */
+	if (chdir(JAIL_WORKDIR) < 0)
+		die("change to the working directory", errno, "%s", JAIL_WORKDIR);
 	e = exec_program(cfg);
 	send_status(FD_STATUS, ST_EXEC_ERROR, e, 0);
 	_exit(e == ENOENT || e == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);

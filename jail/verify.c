@@ -154,9 +154,9 @@ static void check_input_mount(const struct config *cfg, const char *mpoint, cons
 	}
 }
 
-/* Every mount nosuid, and read-only but for the scratch ones, /proc and
- * the jail's own terminal; every caller's tree there. Returns how many
- * mounts there are. */
+/* Every mount nosuid, and read-only but for the scratch ones, /proc, the
+ * jail's own terminal (/dev/tty, /dev/console) and its devpts (noexec);
+ * every caller's tree there. Returns how many mounts there are. */
 static unsigned check_mounts(const struct config *cfg, unsigned *writable)
 {
 	bool seen[CONFIG_MAX_MOUNTS] = { false };
@@ -168,6 +168,9 @@ static unsigned check_mounts(const struct config *cfg, unsigned *writable)
 	*writable = 0;
 	/* getline: a host path in a line (a bind's root) may be long */
 	while (getline(&line, &cap, f) > 0) {
+		/* the filesystem type follows " - ", after the fields cut below */
+		const char *sep = strstr(line, " - ");
+		bool devpts = sep && !strncmp(sep, " - devpts ", 10);
 		bool ro, rw_ok;
 
 		if (!mountinfo_fields(line, &mpoint, &opts))
@@ -177,7 +180,8 @@ static unsigned check_mounts(const struct config *cfg, unsigned *writable)
 		ro = has_opt(opts, "ro");
 		rw_ok = !strcmp(mpoint, "/tmp") || !strcmp(mpoint, "/dev/shm") ||
 			!strcmp(mpoint, "/output") || !strcmp(mpoint, "/proc") ||
-			!strcmp(mpoint, "/dev/tty") || !strncmp(mpoint, "/dev/pts/", 9);
+			!strcmp(mpoint, "/dev/tty") || !strcmp(mpoint, "/dev/console") ||
+			(!strcmp(mpoint, "/dev/pts") && devpts && has_opt(opts, "noexec"));
 		if (!ro && !rw_ok)
 			die("self-check", 0, "%s is mounted read-write", mpoint);
 		if (!has_opt(opts, "nosuid"))

@@ -48,10 +48,12 @@ if len(sys.argv) > 1 and sys.argv[1]:
 for d in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
     if os.path.isdir(d) and not os.path.islink(d):
         binds[d] = d
-for f in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf"):
+for f in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
+          "/etc/services", "/etc/protocols", "/etc/mime.types", "/etc/fonts", "/etc/matplotlibrc",
+          "/etc/timezone", "/dev/tty"):
     if os.path.exists(f):
         binds[f] = f
-points = ["/", "/dev", "/proc", "/proc/sys", "/dev/shm", "/tmp", "/output"]
+points = ["/", "/dev", "/dev/pts", "/proc", "/proc/sys", "/dev/shm", "/tmp", "/output"]
 # /proc files masked with an empty read-only file, where this kernel has them
 points += [p for p in ("/proc/keys", "/proc/key-users", "/proc/kcore", "/proc/timer_list",
                        "/proc/sched_debug", "/proc/latency_stats", "/proc/cmdline",
@@ -91,6 +93,9 @@ is "$(optof /)" ro,nosuid,nodev "/ is ro,nosuid,nodev"
 is "$(optof /usr)" ro,nosuid,nodev "/usr is ro,nosuid,nodev"
 is "$(optof /dev)" ro,nosuid,noexec "/dev is ro,nosuid,noexec"
 is "$(optof /dev/null)" ro,nosuid,noexec "/dev/null bind is ro,nosuid,noexec"
+is "$(optof /dev/pts)" rw,nosuid,noexec "/dev/pts is rw,nosuid,noexec"
+is "$(out '[x for x in o["super"]["/dev/pts"] if not x.startswith("gid=")]')" \
+	'["devpts", "max=32", "mode=620", "ptmxmode=666", "rw"]' "/dev/pts is the jail's own devpts (ptmx 0666, at most 32 ptys)"
 is "$(optof /proc)" rw,nosuid,nodev,noexec "/proc is nosuid,nodev,noexec"
 is "$(optof /proc/sys)" ro,nosuid,nodev,noexec "/proc/sys is read-only"
 is "$(optof /tmp)" rw,nosuid,nodev "/tmp is rw,nosuid,nodev"
@@ -107,7 +112,8 @@ is "$(out 'o["super"]["/"][0]')" tmpfs "/ is a tmpfs"
 is "$(out 'o["super"]["/proc"][0]')" proc "/proc is a procfs"
 
 # With a terminal (exec, stdin a tty) the jail gets a pty of its own: only
-# that pty and /dev/tty are added, and it is not the caller's terminal.
+# that pty is added, as /dev/console (/dev/pts is the jail's own devpts), and
+# it is not the caller's terminal.
 cat >"$T/pty.py" <<'PY'
 import os, subprocess, sys
 prog = r'''
@@ -124,9 +130,9 @@ PY
 "$PY" "$T/pty.py" "$ACTJAIL" "$T/pty.rdev" >"$T/result.json" 2>"$T/stderr"
 is "$(field 'r["status"]')" ok "pty mountinfo run status ok"
 jail_tty=$(out 'o["tty"]')
-like "$jail_tty" '^/dev/pts/[0-9]+$' "stdin inside is a pty ($jail_tty)"
-is "$(out '" ".join(o["points"])')" "$(expected_mounts "" /dev/tty "$jail_tty")" \
-	"with a pty, mountinfo adds exactly /dev/tty and that pty"
+is "$jail_tty" /dev/console "stdin inside is the jail's console ($jail_tty)"
+is "$(out '" ".join(o["points"])')" "$(expected_mounts "" /dev/console)" \
+	"with a pty, mountinfo adds exactly that pty, at /dev/console"
 [ "$(out 'o["rdev"]')" != "$(cat "$T/pty.rdev")" ]
 ok $? "the jail's terminal is not the caller's"
 
@@ -371,7 +377,7 @@ import json, os
 names = {"usr", "etc", "dev", "proc", "tmp", "output", "input", "run"}
 names |= {d[1:] for d in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32") if os.path.lexists(d)}
 print(json.dumps(sorted(names)))')" "/ holds only the jail's entries"
-is "$(out 'o["run_ls"]')" '["actjail", "runner.py", "runner.pyc"]' "/run holds only the runner"
+is "$(out 'o["run_ls"]')" '["actjail", "main.py", "runner.py", "runner.pyc"]' "/run holds only the runner and the program's source"
 is "$(out 'o["run_write"]')" EROFS "/run/actjail is read-only"
 is "$(out 'o["dotdot"]')" '[true, true]' "/.. and /usr/../../.. are /"
 is "$(out 'o["cwd"]')" / "chdir(/usr/../../..) lands on /"
@@ -388,7 +394,7 @@ is "$(out '" ".join(o["self_fd_ls"])')" "0 1 2 3 4" "/proc/self/fd: 0-3 and the 
 is "$(out '[o["self_fds"][k].split(":")[0] for k in "0123"]')" '["pipe", "pipe", "pipe", "socket"]' \
 	"fds 0-2 are pipes and 3 the bridge socket: no host file"
 is "$(out 'o["dev_fd_ls"]')" '["0", "1", "2", "3", "4"]' "/dev/fd/ is the program's own fds"
-is "$(out '[r for r in o["self_mount_roots"] if r not in ("/", "/usr", "/sys", "/null", "/zero", "/full", "/random", "/urandom", "/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/.masked//deleted")]')" \
+is "$(out '[r for r in o["self_mount_roots"] if r not in ("/", "/usr", "/sys", "/null", "/zero", "/full", "/random", "/urandom", "/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/etc/services", "/etc/protocols", "/etc/mime.types", "/etc/fonts", "/etc/matplotlibrc", "/etc/timezone", "/tty", "/.masked//deleted")]')" \
 	"[\"$IN\"]" "mount roots reveal nothing of the host beyond the bound paths (the /proc masks show their own deleted file)"
 is "$(out 'o["child_parent_root"] == o["root_ls"]')" true "a child sees its parent's /proc/PID/root as the jail's /"
 is "$(out 'o["l1"]')" ENOENT "a symlink made inside to the host canary is dangling"

@@ -82,7 +82,7 @@ sc("clone3", 435, 0, 0)                             # EFAULT/EINVAL
 sc("ioctl_tiocsti", 16, 0, 0x5412, 0)               # ENOTTY (stdin is a pipe)
 sc("ioctl_tiocsti_high", 16, 0, 0x100005412, 0)     # the kernel truncates cmd to 32 bits
 sc("ioctl_tioclinux", 16, 0, 0x541C, 0)             # ENOTTY
-sc("socket_netlink", 41, 16, 3, 0)                  # ok
+sc("socket_netlink", 41, 16, 3, 9)                  # NETLINK_AUDIT: ok
 sc("socket_packet", 41, 17, 3, 0)                   # EPERM
 sc("sethostname", 170, 0, 0)                        # EFAULT/EPERM
 # the new mount API, other processes' fds and memory, the kernel log, clocks

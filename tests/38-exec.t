@@ -141,7 +141,7 @@ if [ -n "$rdev" ] && [ "$rdev" != "$host_rdev" ] && [ "$((rdev >> 8))" -ge 136 ]
 else
 	ok 1 "its tty is a fresh pty ($rdev), not the caller's ($host_rdev)"
 fi
-like "$(j 'r["ttyname"]')" '^"/dev/pts/[0-9]+"$' "ttyname() works inside"
+is "$(j 'r["ttyname"]')" '"/dev/console"' "ttyname() works inside: the terminal is the jail's /dev/console"
 is "$(j 'r["tiocsti"]')" 1 "TIOCSTI on the jail's tty is refused (EPERM)"
 is "$(j '(r["devtty"], r.get("devtty_tiocsti"))')" "[true, 1]" "/dev/tty is the jail's pty (our foreground group), TIOCSTI refused there too"
 is "$lflag_after" "$lflag_before" "the caller's terminal modes are restored afterwards"

@@ -7,8 +7,9 @@
 # 1:2 (kmem), 1:11 (kmsg), 4:0 (tty0), block 8:0 (sda), 253:0 (vda) and a
 # 0:0 whiteout. Run twice: with the default policy, and with Landlock off
 # to show the wall behind it. Safe outcome: /dev holds only null, zero,
-# full, random, urandom (and fd/std*, pts, shm); everything else is ENOENT
-# (/proc/kmsg EACCES); mknod is EACCES under Landlock, EPERM without it
+# full, random, urandom, tty (and fd/std*, shm, and pts, the jail's own
+# devpts instance, with ptmx linked to its multiplexer, which opens);
+# everything else is ENOENT (/proc/kmsg EACCES); mknod is EACCES under Landlock, EPERM without it
 # (no CAP_MKNOD); the one node the kernel lets anyone make (the 0:0
 # whiteout) cannot be opened (nodev mounts: EACCES) and is not captured
 # from /output. Stopped by: mount namespace (a minimal /dev of bind
@@ -57,13 +58,15 @@ PY
 attack_begin
 jattack --timeout 10 <"$T/dev.py"
 is "$(field 'r["status"]')" ok "the program ran"
-is "$(out 'o["dev"]')" '["fd", "full", "null", "pts", "random", "shm", "stderr", "stdin", "stdout", "urandom", "zero"]' \
+is "$(out 'o["dev"]')" '["fd", "full", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty", "urandom", "zero"]' \
 	"inside: /dev holds only the minimal set"
-is "$(out 'o["devices"]')" '{"full": "c 1:7", "null": "c 1:3", "random": "c 1:8", "urandom": "c 1:9", "zero": "c 1:5"}' \
-	"inside: its only devices are null, zero, full, random, urandom"
-is "$(out 'o["pts"]')" '[]' "inside: /dev/pts is empty (no ptmx, no terminal)"
-is "$(out 'sorted(set(v for k, v in o["open"].items() if not k.startswith("/proc/kmsg")))')" '["ENOENT"]' \
-	"inside: /dev/mem, kmem, port, kmsg, sda, vda, tty0, console, kvm, fuse, tun, ptmx, /proc/kcore, /sys: ENOENT"
+is "$(out 'o["devices"]')" '{"full": "c 1:7", "null": "c 1:3", "random": "c 1:8", "tty": "c 5:0", "urandom": "c 1:9", "zero": "c 1:5"}' \
+	"inside: its only devices are null, zero, full, random, urandom, tty"
+is "$(out 'o["pts"]')" '["ptmx"]' "inside: /dev/pts is the jail's own devpts: its ptmx and no terminal"
+is "$(out 'sorted(set(v for k, v in o["open"].items() if "ptmx" in k))')" '["ok"]' \
+	"inside: /dev/ptmx and /dev/pts/ptmx open (new ptys of the jail's own devpts)"
+is "$(out 'sorted(set(v for k, v in o["open"].items() if not k.startswith("/proc/kmsg") and "ptmx" not in k))')" '["ENOENT"]' \
+	"inside: /dev/mem, kmem, port, kmsg, sda, vda, tty0, console, kvm, fuse, tun, /proc/kcore, /sys: ENOENT"
 is "$(out 'sorted(set(v for k, v in o["open"].items() if k.startswith("/proc/kmsg")))')" '["EACCES"]' \
 	"inside: /proc/kmsg: EACCES"
 ll_abi=$(field 'r["landlock"]["abi"]')
@@ -91,7 +94,7 @@ PY
 		"Landlock off, inside: the 0:0 whiteout can be made (the kernel lets anyone)"
 	is "$(out 'sorted(set(o["opened_nodes"].values()))')" '["EACCES"]' \
 		"Landlock off, inside: but not opened (nodev mounts: EACCES)"
-	is "$(out 'sorted(set(o["open"].values()))')" '["EACCES", "ENOENT"]' \
+	is "$(out 'sorted(set(v for k, v in o["open"].items() if "ptmx" not in k))')" '["EACCES", "ENOENT"]' \
 		"Landlock off, inside: the host's devices are still missing"
 	is "$(field '[(f["path"], f["reason"]) for f in r["skipped_files"]]')" '[["whiteout", "device"]]' \
 		"Landlock off, outside: capture refuses the device node in /output"

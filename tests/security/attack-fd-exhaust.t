@@ -7,8 +7,8 @@
 # Safe outcome: every kind of open fails with EMFILE at 256 descriptors per
 # process; the limit cannot be raised; the program still reports and the
 # run ends cleanly with all of it open; nothing is left. Stopped by:
-# RLIMIT_NOFILE (256; setrlimit refused by seccomp), pids limit (how many
-# processes may each hold 256).
+# RLIMIT_NOFILE (256; raising it refused by the kernel: no CAP_SYS_RESOURCE),
+# pids limit (how many processes may each hold 256).
 source "$(dirname "$(dirname "$0")")/lib.sh"
 attack_begin
 jattack --timeout 20 <<'PY'

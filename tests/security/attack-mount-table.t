@@ -47,10 +47,10 @@ PY
 is "$(field 'r["status"]')" ok "the program ran to its end"
 is "$(out 'len(o["points"])')" "$(field 'r["enforced"]["mounts"]')" \
 	"inside: mountinfo lists as many mounts as the jail's self-check counted ($(field 'r["enforced"]["mounts"]'))"
-is "$(out '[p for p in o["points"] if p not in ("/", "/dev", "/proc", "/proc/sys", "/dev/shm", "/tmp", "/output", "/input", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/proc/keys", "/proc/key-users", "/proc/kcore", "/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats", "/proc/cmdline", "/proc/sys/kernel/random/boot_id") and not p.startswith(("/usr/", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"))]')" '[]' \
+is "$(out '[p for p in o["points"] if p not in ("/", "/dev", "/proc", "/proc/sys", "/dev/shm", "/tmp", "/output", "/input", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/etc/services", "/etc/protocols", "/etc/mime.types", "/etc/fonts", "/etc/matplotlibrc", "/etc/timezone", "/dev/pts", "/dev/tty", "/proc/keys", "/proc/key-users", "/proc/kcore", "/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats", "/proc/cmdline", "/proc/sys/kernel/random/boot_id") and not p.startswith(("/usr/", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"))]')" '[]' \
 	"inside: every mount point is one of the jail's"
 is "$(out 'o["optional"]')" '[]' "inside: every mount is private (no shared: or master: propagation)"
-is "$(out '[r for r in o["from_root_dev"] if r not in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf") and not r.startswith("/usr/")]')" '[]' \
+is "$(out '[r for r in o["from_root_dev"] if r not in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/etc/services", "/etc/protocols", "/etc/mime.types", "/etc/fonts", "/etc/matplotlibrc", "/etc/timezone") and not r.startswith("/usr/")]')" '[]' \
 	"inside: from the host's root device ($host_root_dev) only the read-only binds, never its root"
 like "$(out '" ".join(o["from_root_dev"])')" '(^| )/usr( |$)' "inside: control: /usr is seen coming from the host's root device"
 is "$(out 'o["init_same"]')" true "inside: init's mount table is the same"

@@ -15,6 +15,7 @@ attack_begin
 jattack --timeout 10 --env "HOSTPID=$$" <<'PY'
 import json, os, subprocess
 secret = os.environ["HOST_SECRET"]
+os.chdir("/")          # the program starts in /tmp; from / every cwd link is a root too
 child = subprocess.Popen(["/usr/bin/sleep", "30"])
 pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
 jail_root = sorted(os.listdir("/"))

@@ -4,7 +4,8 @@
 # "echo MARK"), also with high bits set in the request (0x100005412,
 # 0xdead000000005412, which the kernel truncates to TIOCSTI), and
 # TIOCLINUX (paste selection, 0x541C) on fds 0-2 and /dev/tty. Tried
-# twice: under `actjail run` (stdio are pipes, no terminal) and under
+# under `actjail run` (stdio are pipes, no terminal), on a pty of the
+# jail's own devpts made its controlling terminal, and under
 # `actjail exec` started from a host shell whose controlling terminal is
 # a pseudo-terminal; that shell afterwards reads one line from its
 # terminal, as an interactive shell would. Safe outcome: every TIOCSTI and
@@ -57,7 +58,7 @@ is "$(j 'sorted(set(x for v in r["sti"].values() for x in v))')" '["EPERM"]' \
 	"run, inside: TIOCSTI (plain and with high bits) on fds 0-2: EPERM, not ENOTTY"
 is "$(j 'sorted(set(r["linux"].values()))')" '["EPERM"]' "run, inside: TIOCLINUX: EPERM"
 is "$(j 'sorted(set(r["ctl"].values()))')" '["ENOTTY"]' "control: TIOCGWINSZ reaches the kernel (ENOTTY on a pipe)"
-is "$(j 'r.get("dev_tty")')" '"ENOENT"' "run, inside: no /dev/tty without a terminal"
+is "$(j 'r.get("dev_tty")')" '"ENXIO"' "run, inside: /dev/tty leads nowhere without a controlling terminal (ENXIO)"
 # the rules for TIOCSTI and TIOCLINUX have the default action (EPERM), so the
 # refusals go the default's way and are reported (docs/result.md)
 is "$(field '[(v["syscall"], v["count"], v["errno"]) for v in r["violations"]]')" "[[\"ioctl\", $(j 'r["n_refused"]'), \"EPERM\"]]" \
@@ -65,6 +66,42 @@ is "$(field '[(v["syscall"], v["count"], v["errno"]) for v in r["violations"]]')
 is "$(field '[hex(v["first_args"][1] & 0xffffffff) for v in r["violations"]]')" '["0x5412"]' \
 	"run, outside: the first refused request was TIOCSTI"
 unlike "$(field 'r["stdout"] + r["stderr"]')" "$MARK" "run: the marker never came back"
+
+# ---- the jail's own ptys (its devpts instance): os.openpty, made a ---------
+# controlling terminal in a new session; TIOCSTI there is refused as well
+# (it could only type into the jail's own terminal, but the rule is one).
+jattack --timeout 10 --env "MARK=$MARK" <<'PY'
+import ctypes, errno, json, os, select
+libc = ctypes.CDLL(None, use_errno=True)
+m, s = os.openpty()
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.setsid()
+    res = {"ctty": libc.ioctl(s, 0x540E, 0) == 0}                 # TIOCSCTTY
+    fds = {"slave": s, "/dev/tty": os.open("/dev/tty", os.O_RDWR)}
+    for name, fd in fds.items():
+        for req in (0x5412, 0x100005412):
+            ctypes.set_errno(0)
+            rc = libc.ioctl(fd, ctypes.c_ulong(req), ctypes.byref(ctypes.c_char(b"X")))
+            res["%s %#x" % (name, req)] = "ok" if rc >= 0 else errno.errorcode[ctypes.get_errno()]
+    os.write(w, json.dumps(res).encode())
+    os._exit(0)
+os.waitpid(pid, 0)
+res = json.loads(os.read(r, 4096))
+res["ttyname"] = os.ttyname(s)
+res["typed"] = bool(select.select([s], [], [], 0.2)[0])              # input on the slave side?
+print("RESULT " + json.dumps(res))
+PY
+res=$(field 'r["stdout"]' | sed -n 's/^RESULT //p')
+is "$(field 'r["status"]')" ok "own pty: the program ran"
+like "$(j 'r["ttyname"]')" '^"/dev/pts/[0-9]+"$' "own pty: os.openpty() gives a pty of the jail's devpts"
+is "$(j 'r["ctty"]')" true "own pty: it became the controlling terminal of a new session"
+is "$(j '[r[k] for k in sorted(r) if k.startswith(("slave", "/dev/tty"))]')" '["EPERM", "EPERM", "EPERM", "EPERM"]' \
+	"own pty, inside: TIOCSTI (plain and high bits) on the slave and on /dev/tty: EPERM"
+is "$(j 'r["typed"]')" false "own pty, inside: nothing was typed into it"
+is "$(field '[(v["syscall"], v["count"]) for v in r["violations"]]')" '[["ioctl", 4]]' \
+	"own pty, outside: the four refusals are reported"
 
 # ---- with a terminal: actjail exec from a host shell on a pty ---------------
 # After actjail exits the shell reads a line from its terminal (waiting up

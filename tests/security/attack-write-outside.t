@@ -85,7 +85,7 @@ for f in files:
 os.symlink("/input/a.txt", "/tmp/to-input")
 attempt(res["files"], "/tmp/to-input open_w", os.open, "/tmp/to-input", os.O_WRONLY)
 attempt(res["files"], "/proc/self/root/input/a.txt open_w", os.open, "/proc/self/root/input/a.txt", os.O_WRONLY)
-attempt(res["files"], "/proc/self/cwd/input/sub/b.txt open_w", os.open, "/proc/self/cwd/input/sub/b.txt", os.O_WRONLY)
+attempt(res["files"], "/proc/self/cwd/../input/sub/b.txt open_w", os.open, "/proc/self/cwd/../input/sub/b.txt", os.O_WRONLY)  # cwd: /tmp
 attempt(res["files"], "/tmp rename into /input", os.rename, "/tmp/to-input", "/input/moved")
 res["input_a_mode"] = oct(os.stat("/input/a.txt").st_mode & 0o777)
 # positive controls: the scratch space takes writes

@@ -23,7 +23,7 @@ is "$(field 'r["enforced"]["uid_map"]')" "1000:$host" "enforced: the uid map as 
 is "$(field 'r["enforced"]["uid_map"]')" "$(out 'o["uid_map"]')" "the program sees the same uid map"
 is "$(field 'r["enforced"]["mounts"]')" "$(out 'o["mounts"]')" "the program sees as many mounts as init checked"
 is "$(field 'r["enforced"]["writable_mounts"]')" "$(out 'o["writable"]')" "and as many writable ones"
-is "$(field 'r["enforced"]["writable_mounts"]')" 4 "writable: /proc, /dev/shm, /tmp, /output only"
+is "$(field 'r["enforced"]["writable_mounts"]')" 5 "writable: /proc, /dev/shm, /tmp, /output, /dev/pts only"
 is "$(out '(o["seccomp"], o["nnp"])')" '["2", "1"]' "the program is under the filter with no_new_privs"
 is "$(field 'r["enforced"]["seccomp_filters"]')" 1 "enforced: exactly one seccomp filter, the jail's"
 

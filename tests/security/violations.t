@@ -15,7 +15,7 @@ for name, nr, args in (("ptrace", 101, (0, 0, 0, 0)), ("ptrace", 101, (16, 1, 0,
     rc = libc.syscall(nr, *args)
     res.setdefault(name, []).append([rc, ctypes.get_errno()])
 try:
-    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)
+    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)      # NETLINK_AUDIT
 except OSError as e:
     res["netlink"] = e.errno
 res["getpid works"] = libc.syscall(39) > 0

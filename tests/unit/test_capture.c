@@ -131,7 +131,8 @@ static void rm_tree(int dir)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (unlinkat(dir, e->d_name, 0) < 0 && (errno == EISDIR || errno == EPERM)) {
-			int sub = openat(dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub =
+			    openat(dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub >= 0) {
 				rm_tree(sub);
@@ -244,7 +245,8 @@ static size_t check_dest(int dst, int src, const char *prefix, const struct capt
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dst, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub =
+			    openat(dst, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub < 0) {
 				(*bad)++;
@@ -280,8 +282,8 @@ static void dest_matches(int dst, int src, const struct capture *c, const char *
 	unsigned bad = 0;
 	size_t n = check_dest(dst, src, "", c, &bad);
 
-	if (!ok(bad == 0 && n == c->nfiles, "%s: the destination holds exactly the %zu files listed",
-		what, c->nfiles))
+	if (!ok(bad == 0 && n == c->nfiles,
+		"%s: the destination holds exactly the %zu files listed", what, c->nfiles))
 		printf("#   %zu files, %u problems\n", n, bad);
 }
 
@@ -381,7 +383,8 @@ static void check_zoo(const struct capture *c, const char *sha_big, size_t nbig,
 	is_int(c->nfiles, 7, "7 files captured");
 	is_int(c->nskipped, (as_root ? 12 : 14) + have_dev, "and every other entry skipped");
 	is_int(c->host_failures, 0, "none of it the host's failure");
-	is_int(c->total_bytes, 6 + 0 + 10 + 10 + 6 + nbig + 12, "total_bytes is the sum of the sizes");
+	is_int(c->total_bytes, 6 + 0 + 10 + 10 + 6 + nbig + 12,
+	       "total_bytes is the sum of the sizes");
 	ok(!file_of(c, DEEP_16 "/17/g") && !skip_of(c, DEEP_16 "/17/g"),
 	   "nothing below the too-deep directory is looked at");
 	ok(!file_of(c, "emptydir") && !skip_of(c, "emptydir"), "an empty directory is not listed");
@@ -636,7 +639,8 @@ static void test_dest_removed(void)
 	ok(s && !strcmp(s->reason, "cannot write destination") && s->host_failure && s->err != 0,
 	   "a: cannot write destination, host_failure, errno set");
 	if (s)
-		printf("# a file in a removed directory: errno %d (%s)\n", s->err, strerror(s->err));
+		printf("# a file in a removed directory: errno %d (%s)\n", s->err,
+		       strerror(s->err));
 	s = skip_of(&c, "b");
 	ok(s && !strcmp(s->reason, "cannot write destination") && s->host_failure && s->err != 0,
 	   "b: cannot write destination, host_failure, errno set");
@@ -662,7 +666,8 @@ static void test_replace(void)
 	put(src, "isdir", "file\n");
 	put(src, "after", "after\n");
 	put(dst, "hello.txt", "old content, longer than the new one\n");
-	if (linkat(dst, "hello.txt", dst, "keep", 0) < 0 || fstatat(dst, "hello.txt", &before, 0) < 0)
+	if (linkat(dst, "hello.txt", dst, "keep", 0) < 0 ||
+	    fstatat(dst, "hello.txt", &before, 0) < 0)
 		abort();
 	put(out, "target", "outside\n");
 	(void)snprintf(p, sizeof(p), "%s/rep-outside/target", root);

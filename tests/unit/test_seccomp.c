@@ -203,7 +203,6 @@ static void test_default_bpf(const struct prog *p)
 	    "_sysctl",
 	    "fanotify_init",
 	    "modify_ldt",
-	    "setrlimit",
 	    "seccomp",
 	};
 	static const uint64_t ns_flags[] = {0x20000,	0x02000000, 0x04000000, 0x08000000,
@@ -265,7 +264,14 @@ static void test_default_bpf(const struct prog *p)
 	is_int(call(p, "socket", AF_UNIX, SOCK_STREAM, 0), SECCOMP_RET_ALLOW, "socket AF_UNIX");
 	is_int(call(p, "socket", AF_INET, SOCK_DGRAM, 0), SECCOMP_RET_ALLOW, "socket AF_INET");
 	is_int(call(p, "socket", AF_INET6, SOCK_STREAM, 0), SECCOMP_RET_ALLOW, "socket AF_INET6");
-	is_int(call(p, "socket", AF_NETLINK, SOCK_RAW, 0), EPERM_ACT, "socket AF_NETLINK denied");
+	is_int(call(p, "socket", AF_NETLINK, SOCK_RAW, 0), SECCOMP_RET_ALLOW,
+	       "socket AF_NETLINK, NETLINK_ROUTE allowed");
+	is_int(call(p, "socket", AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, 0), SECCOMP_RET_ALLOW,
+	       "socket AF_NETLINK dgram, NETLINK_ROUTE allowed");
+	is_int(call(p, "socket", AF_NETLINK, SOCK_RAW, 9), EPERM_ACT, "NETLINK_AUDIT denied");
+	is_int(call(p, "socket", AF_NETLINK, SOCK_RAW, 4), EPERM_ACT, "NETLINK_SOCK_DIAG denied");
+	is_int(call(p, "socket", AF_NETLINK, SOCK_RAW, 0x100000000ULL), EPERM_ACT,
+	       "NETLINK_ROUTE with high bits in the protocol denied (fails closed)");
 	is_int(call(p, "socket", AF_PACKET, SOCK_RAW, 0), EPERM_ACT, "socket AF_PACKET denied");
 	is_int(call(p, "socket", AF_VSOCK, SOCK_STREAM, 0), EPERM_ACT, "socket AF_VSOCK denied");
 	is_int(call(p, "socketpair", AF_UNIX, SOCK_STREAM, 0), SECCOMP_RET_ALLOW, "socketpair");
@@ -273,7 +279,15 @@ static void test_default_bpf(const struct prog *p)
 	is_int(call(p, "personality", 0, 0, 0), SECCOMP_RET_ALLOW, "personality PER_LINUX");
 	is_int(call(p, "personality", 0x0040000, 0, 0), EPERM_ACT, "ADDR_NO_RANDOMIZE denied");
 	is_int(call(p, "prlimit64", 0, 7, 0), SECCOMP_RET_ALLOW, "prlimit64 read allowed");
-	is_int(call(p, "prlimit64", 0, 7, 0x7ffd0000), EPERM_ACT, "prlimit64 write denied");
+	is_int(call(p, "prlimit64", 0, 7, 0x7ffd0000), SECCOMP_RET_ALLOW,
+	       "prlimit64 write on the caller (pid 0) allowed");
+	is_int(call(p, "prlimit64", 0xffffffff00000000ULL, 7, 0x7ffd0000), SECCOMP_RET_ALLOW,
+	       "prlimit64 write, pid 0 in the low 32 bits (the kernel's pid_t) allowed");
+	is_int(call(p, "prlimit64", 7, 7, 0), SECCOMP_RET_ALLOW, "prlimit64 read of pid 7 allowed");
+	is_int(call(p, "prlimit64", 7, 7, 0x7ffd0000), EPERM_ACT,
+	       "prlimit64 write on pid 7 denied");
+	is_int(call(p, "setrlimit", 7, 0x7ffd0000, 0), SECCOMP_RET_ALLOW,
+	       "setrlimit (the caller's) allowed");
 }
 
 /* Compile text and run one call through it. */
@@ -457,7 +471,7 @@ static const char python_prog[] =
     "    p = select.poll(); p.register(b, select.POLLIN); assert p.poll(0) == []\n"
     "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0))\n"
     "    try:\n"
-    "        socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)\n"
+    "        socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)\n"
     "        raise SystemExit('netlink allowed')\n"
     "    except PermissionError: pass\n"
     "    print('python ok')\n";
@@ -480,7 +494,8 @@ static void child_checks(void)
 	status = -1;
 	waitpid(pid, &status, 0);
 	record("ptrace(PTRACE_TRACEME) is EPERM", status == 0, status);
-	expect_errno("socket(AF_NETLINK) is EPERM", socket(AF_NETLINK, SOCK_RAW, 0), EPERM);
+	expect_errno("socket(AF_NETLINK, NETLINK_AUDIT) is EPERM", socket(AF_NETLINK, SOCK_RAW, 9),
+		     EPERM);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	record("socket(AF_INET) works", fd >= 0, fd);
 	if (fd >= 0)

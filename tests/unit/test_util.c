@@ -123,8 +123,11 @@ static void secs(const char *s, uint64_t min, uint64_t max, int want_r, uint64_t
 	int r = parse_seconds_ms(s, min, max, &v);
 	char name[160];
 
-	(void)snprintf(name, sizeof(name), "parse_seconds_ms(%s, %llu, %llu): %s %llu", lit(s), (unsigned long long)min, (unsigned long long)max,
-		       want_r == 0 ? "0," : want_r == -EINVAL ? "-EINVAL," : "-ERANGE,",
+	(void)snprintf(name, sizeof(name), "parse_seconds_ms(%s, %llu, %llu): %s %llu", lit(s),
+		       (unsigned long long)min, (unsigned long long)max,
+		       want_r == 0	   ? "0,"
+		       : want_r == -EINVAL ? "-EINVAL,"
+					   : "-ERANGE,",
 		       (unsigned long long)(want_r ? 4242 : want));
 	if (!ok(r == want_r && v == (want_r ? 4242 : want), "%s", name))
 		printf("#   got %d, %llu\n", r, (unsigned long long)v);
@@ -268,8 +271,8 @@ static void test_utf8_sanitize(void)
 
 	SAN("", "", "empty");
 	SAN("plain text\n", "plain text\n", "ASCII unchanged");
-	SAN("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
-	    "valid multi-byte text unchanged");
+	SAN("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "valid multi-byte text unchanged");
 	SAN("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "U+10FFFF unchanged");
 	SAN(FFFD, FFFD, "a real U+FFFD unchanged");
 	SAN("a\0b", "a\0b", "an embedded NUL is kept");
@@ -348,14 +351,16 @@ static void test_io(void)
 	is_int(write_all(p[1], "", 0), 0, "write_all of nothing");
 	(void)close(p[1]);
 	r = read_all_fd(p[0], 100, &buf, &len);
-	ok(r == 0 && len == 5 && !strcmp(buf, "hello"), "read_all_fd reads it back, NUL-terminated");
+	ok(r == 0 && len == 5 && !strcmp(buf, "hello"),
+	   "read_all_fd reads it back, NUL-terminated");
 	free(buf);
 	buf = NULL;
 	r = read_all_fd(p[0], 100, &buf, &len);
 	ok(r == 0 && len == 0 && buf && buf[0] == '\0', "read_all_fd at end of file: empty");
 	free(buf);
 	buf = NULL;
-	is_int(read_all_fd(p[0] + 1000, 100, &buf, &len), -EBADF, "read_all_fd on a bad fd: -EBADF");
+	is_int(read_all_fd(p[0] + 1000, 100, &buf, &len), -EBADF,
+	       "read_all_fd on a bad fd: -EBADF");
 	ok(buf == NULL, "... and no buffer");
 	(void)close(p[0]);
 
@@ -384,10 +389,13 @@ static void test_io(void)
 		ok(fstat(fd, &st) == 0 && st.st_size == (off_t)sizeof(big),
 		   "write_all of 100000 bytes into a file writes them all");
 		(void)close(fd);
-		is_int(read_file_of(100000, 1 << 20, &got), 0, "read_all_fd: 100000 bytes, max 1 MiB");
-		is_int(read_file_of(100000, 99999, &got), -EFBIG, "read_all_fd: max+1 bytes is -EFBIG");
+		is_int(read_file_of(100000, 1 << 20, &got), 0,
+		       "read_all_fd: 100000 bytes, max 1 MiB");
+		is_int(read_file_of(100000, 99999, &got), -EFBIG,
+		       "read_all_fd: max+1 bytes is -EFBIG");
 		is_int(read_file_of(99999, 100000, &got), 0, "read_all_fd: max-1 bytes is read");
-		is_int(read_file_of(5000, 4096, &got), -EFBIG, "read_all_fd: 5000 bytes, max 4096: -EFBIG");
+		is_int(read_file_of(5000, 4096, &got), -EFBIG,
+		       "read_all_fd: 5000 bytes, max 4096: -EFBIG");
 		is_int(read_file_of(4095, 4096, &got), 0, "read_all_fd: 4095 bytes, max 4096");
 		is_int(read_file_of(10, 10, &got), 0, "read_all_fd: 10 bytes, max 10");
 		is_int(read_file_of(0, 0, &got), 0, "read_all_fd: nothing, max 0");
@@ -453,7 +461,8 @@ static void test_write_at(void)
 	is_int(file_mode("target"), 01000, "... and its target is not created");
 	ok(mkdirat(dir, "d", 0755) == 0, "a directory");
 	is_int(write_file_at(dir, "d", "x", 0644), -EEXIST, "a directory's name: -EEXIST");
-	is_int(write_file_at(dir, "nodir/x", "x", 0644), -ENOENT, "below a missing directory: -ENOENT");
+	is_int(write_file_at(dir, "nodir/x", "x", 0644), -ENOENT,
+	       "below a missing directory: -ENOENT");
 	is_int(write_file_at(-1, "x", "x", 0644), -EBADF, "a bad dirfd: -EBADF");
 	is_int(write_file_at(dir, "", "x", 0644), -ENOENT, "an empty name: -ENOENT");
 	is_int(write_blob_at(dir, "blob", "a\0b\0", 4, 0600), 0, "write_blob_at with NULs");
@@ -475,7 +484,8 @@ static void test_write_at(void)
 	is_str(file_text("d/inner"), "in", "... is written there");
 	if (geteuid() != 0) {
 		ok(fchmodat(dir, "d", 0555, 0) == 0, "a read-only directory");
-		is_int(write_file_at(dir, "d/ro", "x", 0644), -EACCES, "... refuses a file: -EACCES");
+		is_int(write_file_at(dir, "d/ro", "x", 0644), -EACCES,
+		       "... refuses a file: -EACCES");
 		ok(fchmodat(dir, "d", 0755, 0) == 0, "... made writable again");
 	} else {
 		for (int k = 0; k < 3; k++)
@@ -507,7 +517,8 @@ static void test_capbuf(void)
 	capbuf_append(&b, "12345", 5, 5, -1);
 	ok(b.len == 5 && !b.truncated, "capbuf: exactly the limit is not truncated");
 	capbuf_append(&b, "", 0, 5, -1);
-	ok(b.len == 5 && b.total == 5 && !b.truncated, "capbuf: nothing more at the limit: still not");
+	ok(b.len == 5 && b.total == 5 && !b.truncated,
+	   "capbuf: nothing more at the limit: still not");
 	capbuf_append(&b, "6", 1, 5, -1);
 	ok(b.len == 5 && b.total == 6 && b.truncated, "capbuf: one byte more is");
 	free(b.data);
@@ -560,7 +571,8 @@ static void test_capbuf(void)
 	(void)close(p[1]);
 	memset(&b, 0, sizeof(b));
 	capbuf_append(&b, "x", 1, 100, 1000);
-	ok(b.total == 1 && !b.truncated && b.data == NULL, "capbuf forwarded to a bad fd: no error");
+	ok(b.total == 1 && !b.truncated && b.data == NULL,
+	   "capbuf forwarded to a bad fd: no error");
 }
 
 /* ---- channels ---------------------------------------------------------------- */
@@ -660,7 +672,8 @@ static void test_channel(void)
 		int n = epoll_wait(ev.ep, &e, 1, 1000);
 
 		ok(got > 0, "the peer reads what was written, in order");
-		ok(n == 1 && e.data.u32 == 7 && (e.events & EPOLLOUT), "EPOLLOUT fires with the tag");
+		ok(n == 1 && e.data.u32 == 7 && (e.events & EPOLLOUT),
+		   "EPOLLOUT fires with the tag");
 	}
 	for (i = 0; i < 100 && channel_pending(&ch); i++) {
 		if (drain(sv[1], &rpos) < 0)
@@ -704,7 +717,8 @@ static void test_channel(void)
 		free(blob);
 	}
 	channel_free(&ev, &ch, false);
-	ok(fcntl(sv[0], F_GETFD) >= 0 && ch.fd == -1, "channel_free without close_fd leaves it open");
+	ok(fcntl(sv[0], F_GETFD) >= 0 && ch.fd == -1,
+	   "channel_free without close_fd leaves it open");
 	(void)close(sv[0]);
 	(void)close(sv[1]);
 	evloop_free(&ev);
@@ -753,7 +767,8 @@ static void test_read_available(void)
 	is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF,
 	       "data then end of file: READ_EOF");
 	ok(s.len == 6 && !strcmp(s.buf, "abcxyz"), "... after handing the data over");
-	is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF, "at end of file: READ_EOF again");
+	is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF,
+	       "at end of file: READ_EOF again");
 	(void)close(p[0]);
 	free(s.buf);
 	memset(&s, 0, sizeof(s));
@@ -763,10 +778,12 @@ static void test_read_available(void)
 		abort();
 	(void)write_all(p[1], "stop", 4);
 	s.stop_with = -42;
-	is_int(read_available(p[0], 1 << 20, collect, &s), -42, "a negative callback value is returned");
+	is_int(read_available(p[0], 1 << 20, collect, &s), -42,
+	       "a negative callback value is returned");
 	(void)close(p[1]);
 	s.stop_with = 0;
-	is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF, "and reading goes on after it");
+	is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF,
+	       "and reading goes on after it");
 	is_int(s.chunks, 1, "... with nothing lost or repeated");
 	(void)close(p[0]);
 	free(s.buf);
@@ -789,7 +806,8 @@ static void test_read_available(void)
 		is_int(read_available(p[0], 100000, collect, &s), READ_AGAIN,
 		       "max_bytes 100000 of the rest: READ_AGAIN");
 		ok(s.len < nbig, "... data still left");
-		is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF, "the rest, then READ_EOF");
+		is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF,
+		       "the rest, then READ_EOF");
 		ok(s.len == nbig && !memcmp(s.buf, big, nbig), "every byte, in order");
 	} else {
 		for (int k = 0; k < 6; k++)
@@ -834,7 +852,8 @@ static void rm_tree(int dir)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (unlinkat(dir, e->d_name, 0) < 0 && (errno == EISDIR || errno == EPERM)) {
-			int sub = openat(dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub =
+			    openat(dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub >= 0) {
 				rm_tree(sub);
