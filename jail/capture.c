@@ -286,7 +286,9 @@ static int cmp_names(const void *a, const void *b)
 static void walk_dir(struct walk *w, int src, const struct dest *to, const char *prefix,
 		     unsigned depth)
 {
-	int fd = dup(src);
+	/* a descriptor of its own: a dup would share (and use up) src's
+	 * read position */
+	int fd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 	char **names = NULL;

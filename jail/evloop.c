@@ -187,7 +187,8 @@ int read_available(int fd, size_t max_bytes, int (*fn)(void *ctx, const char *da
 	size_t done = 0;
 
 	while (done < max_bytes) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		size_t want = max_bytes - done < sizeof(buf) ? max_bytes - done : sizeof(buf);
+		ssize_t n = read(fd, buf, want);
 		int r;
 
 		if (n < 0 && errno == EINTR)

@@ -126,18 +126,20 @@ int write_all(int fd, const void *buf, size_t len)
 
 int read_all_fd(int fd, size_t max, char **buf, size_t *len)
 {
-	size_t cap = 4096, n = 0;
+	/* one byte past max is read, so that exactly max bytes is accepted
+	 * and max + 1 is refused, whatever max is */
+	size_t cap = max < 4096 ? max + 1 : 4096, n = 0;
 	char *b = xmalloc(cap + 1);
 
 	for (;;) {
 		ssize_t r;
 
+		if (n > max) {
+			free(b);
+			return -EFBIG;
+		}
 		if (n == cap) {
-			if (cap >= max) {
-				free(b);
-				return -EFBIG;
-			}
-			cap = cap * 2 > max ? max : cap * 2;
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			b = xrealloc(b, cap + 1);
 		}
 		r = read(fd, b + n, cap - n);

@@ -60,8 +60,10 @@ struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 										  : EXIT_CANNOT_EXEC;
 		break;
 	}
-	/* the memory cgroup's OOM killer acted on a run that failed */
-	if (o->oom_kills && v.reason && o->end != END_TIMEOUT && o->end != END_KILLED) {
+	/* the memory cgroup's OOM killer acted on a run that failed; a time
+	 * limit or a stop that came first is what ended it */
+	if (o->oom_kills && v.reason && o->end != END_TIMEOUT && o->end != END_KILLED &&
+	    o->end != END_EXEC_ERROR && strcmp(v.reason, "cpu_time") != 0) {
 		v.status = "oom";
 		v.reason = "memory";
 	}

@@ -142,7 +142,8 @@ static void test_v2(void)
 	/* a parent that cannot be written is an error, and leaves nothing */
 	r = cgroup_create(&lay, "/proc/actjail-no-such-parent", "x", &l, &cg, err, sizeof(err));
 	ok(r < 0, "v2: an unusable parent is an error");
-	like(err, "enable memory, pids and cpu in /proc/actjail-no-such-parent", "v2: the error names the step and the path");
+	like(err, "the delegated parent /proc/actjail-no-such-parent does not exist",
+	     "v2: the error names the missing parent");
 	ok(cg.dir[0] == NULL, "v2: a failed create holds nothing");
 }
 
@@ -196,7 +197,18 @@ static void test_v1(void)
 	is_int(cgroup_destroy(&cg), 0, "v1: destroy");
 	ok(access(dir, F_OK) < 0, "v1: the jail's cgroups are gone");
 
-	/* with --cgroup-parent: the same path inside every hierarchy */
+	/* with --cgroup-parent: the same path inside every hierarchy, which
+	 * must exist (delegated) and is never created */
+	r = cgroup_create(&lay, "/actjail", "actjail-4-0", &l, &cg, err, sizeof(err));
+	ok(r < 0, "v1: a missing delegated parent is an error");
+	like(err, "the delegated parent /actjail does not exist", "v1: ... that names it");
+	(void)snprintf(dir, sizeof(dir), "%s/actjail", lay.v1_mount[CG1_MEMORY]);
+	ok(access(dir, F_OK) < 0, "v1: ... and is not created");
+	for (k = 0; k < CG1_N; k++) {
+		(void)snprintf(dir, sizeof(dir), "%s/actjail", lay.v1_mount[k]);
+		if (lay.v1_mount[k][0] && mkdir(dir, 0755) < 0)
+			abort();
+	}
 	r = cgroup_create(&lay, "/actjail", "actjail-4-0", &l, &cg, err, sizeof(err));
 	is_int(r, 0, "v1: create under a parent path");
 	(void)snprintf(dir, sizeof(dir), "%s/actjail/actjail-4-0", lay.v1_mount[CG1_PIDS]);
@@ -204,6 +216,8 @@ static void test_v1(void)
 	for (k = 0; k < CG1_N; k++)
 		clear_files(cg.dir[k]);
 	is_int(cgroup_destroy(&cg), 0, "v1: destroy (parent)");
+	(void)snprintf(dir, sizeof(dir), "%s/actjail", lay.v1_mount[CG1_PIDS]);
+	ok(access(dir, F_OK) == 0, "v1: the delegated parent is left as it was");
 
 	/* no pids hierarchy: an error, nothing left */
 	lay.v1_mount[CG1_PIDS][0] = lay.v1_dir[CG1_PIDS][0] = '\0';
