@@ -719,7 +719,7 @@ static void relay_event(struct calls *cs, uint32_t events)
 	if (cs->relay.fd < 0 || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	r = read_available(cs->relay.fd, 1u << 20, relay_chunk, cs);
-	if (r == READ_AGAIN)
+	if (r == READ_AGAIN || r == READ_MORE)
 		return;
 	/* end of file, an error, or no memory for a line: the relay is gone
 	 * for this run, and the calls waiting on it fail */

@@ -205,5 +205,5 @@ int read_available(int fd, size_t max_bytes, int (*fn)(void *ctx, const char *da
 		if (r < 0)
 			return r;
 	}
-	return READ_AGAIN;
+	return READ_MORE;
 }

@@ -75,10 +75,11 @@ void channel_free(struct evloop *ev, struct channel *ch, bool close_fd);
  * or a negative value to stop, which is then returned). At most max_bytes per
  * call, so that one busy descriptor cannot starve the others (epoll is
  * level-triggered: the rest comes on the next round). Returns READ_AGAIN
- * when nothing more is there now, READ_EOF at end of file (EIO from a pty
- * master whose last user is gone counts as end of file), -errno on error.
+ * when nothing more is there now, READ_MORE when max_bytes were read and
+ * more may wait, READ_EOF at end of file (EIO from a pty master whose last
+ * user is gone counts as end of file), -errno on error.
  */
-enum { READ_AGAIN = 0, READ_EOF = 1 };
+enum { READ_AGAIN = 0, READ_EOF = 1, READ_MORE = 2 };
 int read_available(int fd, size_t max_bytes, int (*fn)(void *ctx, const char *data, size_t n),
 		   void *ctx);
 

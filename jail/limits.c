@@ -88,6 +88,17 @@ void limits_setup_child_or_die(const struct limits *l, bool cgroup_pids)
 	 * real-time signals and timer_create would fail with EAGAIN. Signals
 	 * the kernel sends (SIGCHLD, SIGKILL) are never refused by it. */
 	set_or_die(RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING", LIMITS_SIGPENDING, LIMITS_SIGPENDING);
+	/* The stack is not counted in RLIMIT_DATA, and a program may set its
+	 * own soft limits: the hard stack limit is pinned to the soft one (8
+	 * MiB where the caller's is unlimited), so it cannot grow past that. */
+	{
+		struct rlimit st;
+		rlim_t s = 8u << 20;
+
+		if (getrlimit(RLIMIT_STACK, &st) == 0 && st.rlim_cur != RLIM_INFINITY)
+			s = st.rlim_cur;
+		set_or_die(RLIMIT_STACK, "RLIMIT_STACK", s, s);
+	}
 	if (l->cpu_time_ms) {
 		/* SIGXCPU at the soft limit, SIGKILL one second later */
 		rlim_t s = (rlim_t)((l->cpu_time_ms + 999) / 1000);

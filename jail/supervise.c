@@ -218,7 +218,7 @@ static void bridge_event(struct supervisor *s, uint32_t events)
 	r = read_available(s->bridge.fd, READ_SLICE, bridge_chunk, s);
 	if (r == -ENOMEM)
 		fail_run(s, "bridge", ENOMEM);
-	else if (r != READ_AGAIN)
+	else if (r != READ_AGAIN && r != READ_MORE)
 		/* the jail closed its end (or broke it): nothing more comes */
 		evloop_del_close(&s->ev, &s->bridge.fd);
 }
@@ -239,19 +239,22 @@ static int stream_chunk(void *ctx, const char *data, size_t n)
 	return 0;
 }
 
-static void stream_readable(struct supervisor *s, int *fd, bool is_err)
+/* Returns true while a slice was read and more may wait. */
+static bool stream_readable(struct supervisor *s, int *fd, bool is_err)
 {
 	const struct limits *lim = &s->cfg->policy.limits;
 	struct stream st = { is_err ? &s->o->err : &s->o->out,
 			     is_err ? lim->stderr_bytes : lim->stdout_bytes,
 			     s->cfg->json ? -1 : (is_err ? 2 : 1) };
+	int r = read_available(*fd, READ_SLICE, stream_chunk, &st);
 
-	if (read_available(*fd, READ_SLICE, stream_chunk, &st) == READ_AGAIN)
-		return;
+	if (r == READ_AGAIN || r == READ_MORE)
+		return r == READ_MORE;
 	/* EOF, or EIO from a pty master once its last user is gone */
 	if (*fd == s->j->pty_fd)
 		s->j->pty_fd = -1;
 	evloop_del_close(&s->ev, fd);
+	return false;
 }
 
 /* Caller's stdin -> the program, with a bounded buffer and backpressure. */
@@ -438,10 +441,12 @@ static void drain(struct supervisor *s)
 {
 	if (s->j->status_fd >= 0)
 		status_readable(s);
-	while (s->j->stdout_fd >= 0)
-		stream_readable(s, &s->j->stdout_fd, false);
-	while (s->j->stderr_fd >= 0)
-		stream_readable(s, &s->j->stderr_fd, true);
+	/* every writer is gone: what is left is bounded, and read to the end
+	 * (or to EAGAIN, should a writer remain somewhere) */
+	while (s->j->stdout_fd >= 0 && stream_readable(s, &s->j->stdout_fd, false))
+		;
+	while (s->j->stderr_fd >= 0 && stream_readable(s, &s->j->stderr_fd, true))
+		;
 	if (s->bridge.fd >= 0)
 		bridge_event(s, EPOLLIN);
 }
@@ -580,8 +585,12 @@ void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
 		char *m = message_exec(cfg->code, cfg->code_len, "<code>",
 				       cfg->policy.limits.max_message_bytes, &n);
 
-		if (!m || channel_send(&s->ev, &s->bridge, m, n, false, 0) < 0)
-			fail_run(s, "bridge", m ? EPIPE : EINVAL);
+		int r = m ? channel_send(&s->ev, &s->bridge, m, n, false, 0) : -EINVAL;
+
+		/* EPIPE: the jail is gone already (its init failed, say); its
+		 * status records and pidfd tell why, not this */
+		if (r < 0 && r != -EPIPE)
+			fail_run(s, "bridge", -r);
 		free(m);
 		/* run: the program's stdin is empty */
 		evloop_del_close(&s->ev, &s->j->stdin_fd);
@@ -626,10 +635,10 @@ static void dispatch(struct supervisor *s, const struct epoll_event *e, bool *tr
 		bridge_event(s, e->events);
 		break;
 	case T_STDOUT:
-		stream_readable(s, &s->j->stdout_fd, false);
+		(void)stream_readable(s, &s->j->stdout_fd, false);
 		break;
 	case T_STDERR:
-		stream_readable(s, &s->j->stderr_fd, true);
+		(void)stream_readable(s, &s->j->stderr_fd, true);
 		break;
 	case T_IN:
 		in_readable(s);

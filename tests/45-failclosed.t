@@ -235,6 +235,30 @@ else
 	like "$(cat "$T/stderr")" "--cpus not applied" "--cpus rootless (cpus best-effort): warned about, not dropped silently"
 fi
 
+# --- leases and the stack limit ---------------------------------------------------
+# A read lease (F_SETLEASE) on a file the jail owns (its own, or one of an
+# idmapped --mount) would make a host writer wait up to lease-break-time;
+# the stack is not in RLIMIT_DATA, so its hard limit is pinned to the soft.
+jrun <<'PY'
+import fcntl, os, resource
+fd = os.open("/tmp/lease", os.O_RDONLY | os.O_CREAT, 0o600)
+try:
+    fcntl.fcntl(fd, 1024, fcntl.F_RDLCK)  # F_SETLEASE
+    print("lease taken")
+except OSError as e:
+    print("lease", e.errno)
+s, h = resource.getrlimit(resource.RLIMIT_STACK)
+print("stack", s == h, h <= 64 << 20)
+try:
+    resource.setrlimit(resource.RLIMIT_STACK, (h + 4096, h + 4096))
+    print("stack raised")
+except (OSError, ValueError):
+    print("stack stays")
+PY
+is "$(field 'r["stdout"]')" "lease 1
+stack True True
+stack stays" "F_SETLEASE refused (EPERM); RLIMIT_STACK hard = soft, and it cannot be raised"
+
 # --- --verbose names each violation ---------------------------------------------
 cat >"$T/viol.py" <<'PY'
 import ctypes, os, socket
