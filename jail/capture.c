@@ -345,3 +345,24 @@ void capture_free(struct capture *c)
 	free(c->skipped);
 	memset(c, 0, sizeof(*c));
 }
+
+/* What capture refused because of what the program planted; the host-side
+ * failures (unreadable, cannot write destination) are not the program's. */
+bool capture_refusal(const char *reason)
+{
+	static const char *const planted[] = {
+		"symlink",	   "hardlink",	       "fifo",		   "socket",
+		"device",	   "unsafe name",      "too deep",	   "file count limit",
+		"file size limit", "total size limit", NULL,
+	};
+
+	for (size_t i = 0; planted[i]; i++)
+		if (!strcmp(reason, planted[i]))
+			return true;
+	return false;
+}
+
+/* The violations: refused syscalls and network destinations (kind, syscall,
+ * nr, count, action, errno, first_args, address), then capture refusals
+ * (kind, path, reason; syscall, nr and first_args null). args: with
+ * first_args (the result) or without (the audit log). */

@@ -56,4 +56,9 @@ struct capture {
 void capture_run(int src, int dst, const struct limits *l, struct capture *c);
 void capture_free(struct capture *c);
 
+/* Whether a skip reason is a refusal of what the program planted (a link,
+ * a special file, an unsafe name, a limit): reported as a violation. The
+ * host-side failures (unreadable, cannot write destination) are not. */
+bool capture_refusal(const char *reason);
+
 #endif

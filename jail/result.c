@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -220,26 +218,6 @@ fail:
 	return -1;
 }
 
-/* What capture refused because of what the program planted; the host-side
- * failures (unreadable, cannot write destination) are not the program's. */
-static bool capture_refusal(const char *reason)
-{
-	static const char *const planted[] = {
-		"symlink",	   "hardlink",	       "fifo",		   "socket",
-		"device",	   "unsafe name",      "too deep",	   "file count limit",
-		"file size limit", "total size limit", NULL,
-	};
-
-	for (size_t i = 0; planted[i]; i++)
-		if (!strcmp(reason, planted[i]))
-			return true;
-	return false;
-}
-
-/* The violations: refused syscalls and network destinations (kind, syscall,
- * nr, count, action, errno, first_args, address), then capture refusals
- * (kind, path, reason; syscall, nr and first_args null). args: with
- * first_args (the result) or without (the audit log). */
 static int gen_violations(yajl_gen g, const struct outcome *o, const struct capture *c, bool args)
 {
 	CHECK(key(g, "violations"));
@@ -520,8 +498,8 @@ fail:
 	return r;
 }
 
-int result_append_audit(const struct config *cfg, const struct outcome *o,
-			const struct capture *c, const struct verdict *v, int fd)
+char *result_audit_line(const struct config *cfg, const struct outcome *o,
+			const struct capture *c, const struct verdict *v, size_t *line_len)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -529,10 +507,10 @@ int result_append_audit(const struct config *cfg, const struct outcome *o,
 	struct timespec now;
 	struct tm tm;
 	size_t len;
-	int r = -EIO;
+	char *line = NULL;
 
 	if (!g)
-		return -ENOMEM;
+		return NULL;
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
 	(void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -579,105 +557,11 @@ int result_append_audit(const struct config *cfg, const struct outcome *o,
 	CHECK(num(g, "files_captured", c ? c->nfiles : 0));
 	CHECK(yajl_gen_map_close(g));
 	CHECK(yajl_gen_get_buf(g, &buf, &len));
-	/* One line, one write, O_APPEND and an exclusive lock: concurrent
-	 * launchers never interleave or overwrite each other's lines. A write
-	 * that fails halfway (a full disk) is cut back to where the file
-	 * ended, under the same lock, so the next record never glues to a
-	 * partial line. */
-	{
-		char *line = xmalloc(len + 1);
-		struct stat st;
-
-		memcpy(line, buf, len);
-		line[len] = '\n';
-		if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
-			r = -errno;
-		} else {
-			r = write_all(fd, line, len + 1);
-			if (r == 0 && fdatasync(fd) < 0 && errno != EINVAL)
-				r = -errno;
-			if (r < 0 && ftruncate(fd, st.st_size) < 0)
-				log_error("audit log: cannot remove a partial record: %s",
-					  strerror(errno));
-			(void)flock(fd, LOCK_UN);
-		}
-		free(line);
-	}
+	line = xmalloc(len + 1);
+	memcpy(line, buf, len);
+	line[len] = '\n';
+	*line_len = len + 1;
 fail:
 	yajl_gen_free(g);
-	return r;
-}
-
-int result_open_audit(const char *path)
-{
-	struct stat st;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-		      0600);
-
-	if (fd < 0)
-		return -errno;
-	/* a FIFO or a device would take the record somewhere else, or block */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
-
-		(void)close(fd);
-		return -e;
-	}
-	/* the lock must be takeable: a file system without flock would let
-	 * concurrent launchers interleave their lines */
-	if (flock(fd, LOCK_EX) < 0 || flock(fd, LOCK_UN) < 0) {
-		int e = errno;
-
-		(void)close(fd);
-		return -e;
-	}
-	return fd;
-}
-
-void result_log_violations(const struct outcome *o, const struct capture *c)
-{
-	for (size_t i = 0; i < o->nviolations; i++) {
-		const struct violation *v = &o->violations[i];
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, v->nr);
-		const char *ename = strerrorname_np(v->err);
-
-		if (v->kind == VIOLATION_NETWORK)
-			log_verbose("violation: network: %s to %s refused (%s), %llu time%s",
-				    name ? name : "?", v->address, ename ? ename : "?",
-				    (unsigned long long)v->count, v->count == 1 ? "" : "s");
-		else
-			log_verbose("violation: syscall %s (%d) refused (%s), %llu time%s",
-				    name ? name : "?", v->nr, ename ? ename : "?",
-				    (unsigned long long)v->count, v->count == 1 ? "" : "s");
-		free(name);
-	}
-	if (o->violations_dropped)
-		log_verbose("violation: %llu more refusals of other syscalls, not itemised",
-			    (unsigned long long)o->violations_dropped);
-	for (size_t i = 0; c && i < c->nskipped; i++)
-		if (capture_refusal(c->skipped[i].reason))
-			log_verbose("violation: capture /output/%s refused: %s", c->skipped[i].path,
-				    c->skipped[i].reason);
-}
-
-void result_print_summary(const struct outcome *o, const struct capture *c,
-			  const struct verdict *v)
-{
-	size_t refused = o->nviolations;
-	char also[48] = "";
-
-	for (size_t i = 0; c && i < c->nskipped; i++)
-		refused += capture_refusal(c->skipped[i].reason);
-	if (refused)
-		(void)snprintf(also, sizeof(also), ", %zu violation%s", refused,
-			       refused == 1 ? "" : "s");
-	(void)fprintf(stderr,
-		      "actjail: %s%s%s%s, exit %d, %llu.%03llu s, cpu %llu ms, peak %llu KiB, "
-		      "%zu file%s captured%s%s%s\n",
-		      v->status, v->reason ? " (" : "", v->reason ? v->reason : "",
-		      v->reason ? ")" : "", v->exit_code, (unsigned long long)(o->duration_ms / 1000),
-		      (unsigned long long)(o->duration_ms % 1000), (unsigned long long)o->cpu_ms,
-		      (unsigned long long)o->memory_peak_kib, c ? c->nfiles : 0,
-		      c && c->nfiles == 1 ? "" : "s", o->out.truncated ? ", stdout truncated" : "",
-		      o->err.truncated ? ", stderr truncated" : "", also);
+	return line;
 }

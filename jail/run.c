@@ -26,12 +26,14 @@
 #include <linux/seccomp.h>
 #include <unistd.h>
 
+#include "jail/audit.h"
 #include "jail/capture.h"
 #include "jail/exitcodes.h"
 #include "jail/log.h"
 #include "jail/mount.h"
 #include "jail/result.h"
 #include "jail/spawn.h"
+#include "jail/summary.h"
 #include "jail/supervise.h"
 #include "jail/util.h"
 #include "jail/verify.h"
@@ -264,7 +266,7 @@ static void log_peak_memory(void)
 static void open_host_files_or_die(struct config *cfg)
 {
 	if (cfg->audit_log) {
-		cfg->audit_fd = result_open_audit(cfg->audit_log);
+		cfg->audit_fd = audit_open(cfg->audit_log);
 		if (cfg->audit_fd < 0)
 			die("audit log", -cfg->audit_fd, "%s", cfg->audit_log);
 	}
@@ -365,7 +367,11 @@ static void report(const struct config *cfg, const struct outcome *o, const stru
 	if (log_get_level() >= LOG_VERBOSE)
 		result_log_violations(o, cap);
 	if (cfg->audit_fd >= 0) {
-		r = result_append_audit(cfg, o, cap, v, cfg->audit_fd);
+		size_t len = 0;
+		char *line = result_audit_line(cfg, o, cap, v, &len);
+
+		r = line ? audit_append(cfg->audit_fd, line, len) : -ENOMEM;
+		free(line);
 		if (r < 0) {
 			/* the run happened but its record is missing: say so, and
 			 * fail (docs/result.md, audit_error) */
