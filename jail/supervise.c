@@ -29,6 +29,7 @@
 #include "bridge/message.h"
 #include "jail/calls.h"
 #include "jail/evloop.h"
+#include "jail/inbound.h"
 #include "jail/log.h"
 #include "jail/status.h"
 #include "jail/usage.h"
@@ -62,7 +63,7 @@ struct supervisor {
 	struct evloop ev;
 	int sfd, tfd;
 	struct channel bridge; /* to the jail (fd 3 inside) */
-	struct frame_reader fr;
+	struct inbound msgs;   /* what the jail sends, parsed and routed */
 	struct calls *calls;
 	int notify_fd;         /* the jail's seccomp listener, or -1 */
 	/* the caller's stdin on its way to the program (exec) */
@@ -112,94 +113,12 @@ static void fail_run(struct supervisor *s, const char *step, int err)
 
 /* ---- the bridge ---------------------------------------------------------- */
 
-static char *dup_member(const struct json_node *root, const char *key)
-{
-	size_t n;
-	const char *str = message_string(root, key, &n);
-
-	return str ? utf8_sanitize(str, n, NULL) : xstrdup("");
-}
-
-/* The runner's exception report: type, message and traceback strings; hint
- * a string and errno an integer where present. */
-static bool exception_well_typed(const struct json_node *root)
-{
-	static const char *const strings[] = { "type", "message", "traceback" };
-	const struct json_node *n;
-	int64_t v;
-
-	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
-		if (!message_string(root, strings[i], NULL))
-			return false;
-	if ((n = json_get(root, "hint")) && n->type != JSON_NULL && !message_string(root, "hint", NULL))
-		return false;
-	if ((n = json_get(root, "errno")) && n->type != JSON_NULL && json_get_i64(n, &v) < 0)
-		return false;
-	return true;
-}
-
-static void take_exception(struct supervisor *s, const struct json_node *root)
-{
-	struct py_error *e = xcalloc(1, sizeof(*e));
-	const struct json_node *en = json_get(root, "errno");
-	int64_t v;
-
-	e->type = dup_member(root, "type");
-	e->message = dup_member(root, "message");
-	e->traceback = dup_member(root, "traceback");
-	if (message_string(root, "hint", NULL))
-		e->hint = dup_member(root, "hint");
-	if (en && json_get_i64(en, &v) == 0 && v > 0 && v < 4096)
-		e->err = (int)v;
-	s->o->error = e;
-}
-
-static int on_line(const char *line, size_t len, void *ctx)
-{
-	struct supervisor *s = ctx;
-	struct json_node *root = NULL;
-	const char *op;
-	char why[256];
-
-	if (message_parse(line, len, &root, &op, why, sizeof(why)) < 0) {
-		calls_protocol_error(s->calls, why, NULL);
-		return 0;
-	}
-	if (!strcmp(op, "call") || !strcmp(op, "list_tools")) {
-		calls_message(s->calls, op, root);
-	} else if (!strcmp(op, "exception") && !exception_well_typed(root)) {
-		calls_protocol_error(s->calls,
-				     "exception report: type, message and traceback must be "
-				     "strings, hint a string, errno an integer",
-				     NULL);
-	} else if (!strcmp(op, "exception") && !s->o->error) {
-		take_exception(s, root);
-	} else {
-		(void)snprintf(why, sizeof(why), "unknown op \"%.64s\"", op);
-		calls_protocol_error(s->calls, why, NULL);
-	}
-	json_free(root);
-	return 0;
-}
-
-static int on_oversize(size_t max, void *ctx)
-{
-	struct supervisor *s = ctx;
-	char why[96];
-
-	(void)snprintf(why, sizeof(why), "message longer than %zu bytes refused", max);
-	if (!s->o->bridge.limit_hit)
-		s->o->bridge.limit_hit = "max_message_bytes";
-	calls_protocol_error(s->calls, why, NULL);
-	return 0;
-}
-
 static int bridge_chunk(void *ctx, const char *data, size_t n)
 {
 	struct supervisor *s = ctx;
 
 	s->o->bridge.bytes_in += n;
-	return frame_reader_feed(&s->fr, data, n, on_line, on_oversize, s);
+	return inbound_feed(&s->msgs, data, n);
 }
 
 static void bridge_event(struct supervisor *s, uint32_t events)
@@ -543,11 +462,12 @@ void supervise_start(struct supervisor *s, struct jail *j, struct outcome *o)
 	s->j = j;
 	s->o = o;
 	outcome_init(o);
-	frame_reader_init(&s->fr, cfg->policy.limits.max_message_bytes);
+	inbound_init(&s->msgs, cfg->policy.limits.max_message_bytes, o);
 	/* the bridge's descriptor is the loop's from here on */
 	channel_init(&s->bridge, j->bridge_fd, T_BRIDGE, 0);
 	j->bridge_fd = -1;
 	s->calls = calls_new(cfg, &s->ev, &s->bridge, o, &r);
+	s->msgs.calls = s->calls;
 	if (!r)
 		r = evloop_add(&s->ev, j->pidfd, EPOLLIN, T_PIDFD);
 	if (!r)
@@ -708,7 +628,7 @@ void supervise_wait(struct supervisor *s)
 	evloop_del_close(&s->ev, &s->notify_fd);
 	evloop_del_close(&s->ev, &s->j->pidfd);
 	channel_free(&s->ev, &s->bridge, true);
-	frame_reader_free(&s->fr);
+	inbound_free(&s->msgs);
 }
 
 void supervise_free(struct supervisor *s)

@@ -1,0 +1,27 @@
+/*
+ * inbound.h - the jail's messages over the bridge, one JSON object a line
+ * (docs/protocol.md): "call" and "list_tools" go to calls.c, "exception"
+ * (the runner's report of an uncaught exception) to the outcome; a line
+ * that is not one of them gets a protocol-error reply. Never exits.
+ */
+#ifndef ACTJAIL_INBOUND_H
+#define ACTJAIL_INBOUND_H
+
+#include <stddef.h>
+
+#include "bridge/frame.h"
+#include "jail/calls.h"
+#include "jail/outcome.h"
+
+struct inbound {
+	struct frame_reader fr;
+	struct calls *calls; /* set once calls_new has made it */
+	struct outcome *o;
+};
+
+void inbound_init(struct inbound *in, size_t max_message, struct outcome *o);
+/* Bytes from the bridge. 0, or -ENOMEM (no room for a line). */
+int inbound_feed(struct inbound *in, const char *data, size_t n);
+void inbound_free(struct inbound *in);
+
+#endif
