@@ -51,4 +51,10 @@ void limits_ucounts_child_or_die(void);
  * (-EPROTO for a file that does not hold one decimal integer). */
 int limits_read_ucount(const char *name);
 
+/* Parent side, before anything exists: lower l to the caller's own hard
+ * rlimits where they are lower (the jail inherits them; nobody below host
+ * root can raise them), with a warning, so that the result's "limits" say
+ * what the jail got. */
+void limits_clamp_to_caller(struct limits *l);
+
 #endif

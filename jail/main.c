@@ -22,6 +22,7 @@
 #include "jail/config.h"
 #include "jail/describe.h"
 #include "jail/exitcodes.h"
+#include "jail/limits.h"
 #include "jail/log.h"
 #include "jail/mount.h"
 #include "jail/mountpath.h"
@@ -421,51 +422,6 @@ static void check_dir(const char *opt, const char *path, bool write)
 		usage_error("%s %s: %s", opt, path, strerror(errno));
 }
 
-/* Lower *v to limit (in the unit of *v) where the caller's hard rlimit is
- * lower: the jail inherits it, and no one below host root can raise it. */
-static void clamp_to(uint64_t *v, rlim_t hard, uint64_t unit, const char *name, const char *opt)
-{
-	uint64_t cap;
-
-	if (hard == RLIM_INFINITY)
-		return;
-	cap = (uint64_t)hard / unit;
-	if (*v && *v <= cap)
-		return;
-	log_warn("the caller's hard limit (%s) lowers %s from %llu to %llu", opt, name,
-		 (unsigned long long)*v, (unsigned long long)cap);
-	*v = cap;
-}
-
-/* The result's "limits" say what the jail got: where actjail was started
- * under lower hard limits (ulimit), those apply (limits.c clamps the same
- * way), and the record shows them instead of the policy's numbers. */
-static void clamp_to_caller(struct limits *l)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		clamp_to(&l->open_files, rl.rlim_max, 1, "open_files", "ulimit -n");
-	if (getrlimit(RLIMIT_FSIZE, &rl) == 0)
-		clamp_to(&l->file_size_mib, rl.rlim_max, 1u << 20, "file_size_mib", "ulimit -f");
-	if (getrlimit(RLIMIT_DATA, &rl) == 0)
-		clamp_to(&l->memory_mib, rl.rlim_max, 1u << 20, "memory_mib", "ulimit -d");
-	if (getrlimit(RLIMIT_AS, &rl) == 0)
-		clamp_to(&l->memory_mib, rl.rlim_max, 1u << 20, "memory_mib", "ulimit -v");
-	if (getrlimit(RLIMIT_NPROC, &rl) == 0)
-		clamp_to(&l->pids, rl.rlim_max, 1, "pids", "ulimit -u");
-	/* CPU: the soft limit (SIGXCPU) one second below the hard (SIGKILL) */
-	if (getrlimit(RLIMIT_CPU, &rl) == 0 && rl.rlim_max != RLIM_INFINITY) {
-		uint64_t s = rl.rlim_max > 1 ? (uint64_t)rl.rlim_max - 1 : 1;
-
-		if (!l->cpu_time_ms || (l->cpu_time_ms + 999) / 1000 > s) {
-			log_warn("the caller's hard limit (ulimit -t) lowers cpu_time to %llu s",
-				 (unsigned long long)s);
-			l->cpu_time_ms = s * 1000;
-		}
-	}
-}
-
 static void apply_overrides(struct config *cfg, const struct overrides *ov)
 {
 	struct limits *l = &cfg->policy.limits;
@@ -699,7 +655,7 @@ int main(int argc, char **argv, char **envp)
 		run_report_setup_errors(&cfg);
 	run_load_policy(&cfg);
 	apply_overrides(&cfg, &ov);
-	clamp_to_caller(&cfg.policy.limits);
+	limits_clamp_to_caller(&cfg.policy.limits);
 	if (cfg.mode == MODE_RUN) {
 		read_code(&cfg, argc > optind ? argv[optind] : NULL);
 		if (access(JAIL_PYTHON, X_OK) < 0)
