@@ -16,10 +16,10 @@ typedef int (*frame_oversize_fn)(size_t max_message, void *ctx);
 
 struct frame_reader {
 	char *buf;
-	size_t len;          /* bytes of the current partial line */
+	size_t len; /* bytes of the current partial line */
 	size_t cap;
-	size_t max_message;  /* longest accepted line, newline excluded */
-	bool discarding;     /* inside an oversized line */
+	size_t max_message; /* longest accepted line, newline excluded */
+	bool discarding;    /* inside an oversized line */
 };
 
 void frame_reader_init(struct frame_reader *r, size_t max_message);
@@ -34,8 +34,8 @@ void frame_reader_free(struct frame_reader *r);
  * A callback returning non-zero stops the feed and that value is returned.
  * Returns 0, a callback's value, or -ENOMEM.
  */
-int frame_reader_feed(struct frame_reader *r, const char *data, size_t n,
-		      frame_line_fn on_line, frame_oversize_fn on_oversize, void *ctx);
+int frame_reader_feed(struct frame_reader *r, const char *data, size_t n, frame_line_fn on_line,
+		      frame_oversize_fn on_oversize, void *ctx);
 
 /* Bytes held of an unterminated line (for end-of-stream reporting). */
 size_t frame_reader_pending(const struct frame_reader *r);

@@ -165,7 +165,7 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 
 static int hex4(const unsigned char *s, size_t n, size_t at)
 {
-	char h[5] = {0};
+	char h[5] = { 0 };
 
 	if (n - at < 4)
 		return -1;
@@ -399,7 +399,7 @@ static int open_container(struct parser *p, enum json_type t)
 	n = add_node(p, t, start);
 	if (!n)
 		return 0;
-	p->stack[p->depth++] = (struct frame){.node = n};
+	p->stack[p->depth++] = (struct frame){ .node = n };
 	return 1;
 }
 
@@ -496,8 +496,8 @@ static int check_duplicates(struct parser *p, const struct frame *f)
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++)
-		refs[i] =
-		    (struct key_ref){o->u.object.keys[i], o->u.object.key_lens[i], f->key_offs[i]};
+		refs[i] = (struct key_ref){ o->u.object.keys[i], o->u.object.key_lens[i],
+					    f->key_offs[i] };
 	qsort(refs, n, sizeof(*refs), key_ref_cmp);
 	for (size_t i = 1; i < n; i++) {
 		if (refs[i].len == refs[i - 1].len &&
@@ -529,15 +529,15 @@ static int close_container(void *ctx)
 }
 
 static const yajl_callbacks callbacks = {
-    .yajl_null = cb_null,
-    .yajl_boolean = cb_boolean,
-    .yajl_number = cb_number, /* raw text: no precision lost, no overflow */
-    .yajl_string = cb_string,
-    .yajl_start_map = cb_start_map,
-    .yajl_map_key = cb_map_key,
-    .yajl_end_map = close_container,
-    .yajl_start_array = cb_start_array,
-    .yajl_end_array = close_container,
+	.yajl_null = cb_null,
+	.yajl_boolean = cb_boolean,
+	.yajl_number = cb_number, /* raw text: no precision lost, no overflow */
+	.yajl_string = cb_string,
+	.yajl_start_map = cb_start_map,
+	.yajl_map_key = cb_map_key,
+	.yajl_end_map = close_container,
+	.yajl_start_array = cb_start_array,
+	.yajl_end_array = close_container,
 };
 
 /* yajl's own message ("lexical error: invalid char in json text.\n") made one short line. */
@@ -546,10 +546,10 @@ static void yajl_message(struct parser *p, char *out, size_t outlen)
 	static const struct {
 		const char *yajl, *ours;
 	} map[] = {
-	    {"invalid char in json text", "unexpected character"},
-	    {"premature EOF", "unexpected end of input"},
-	    {"invalid bytes in UTF8 string", "invalid UTF-8 in string"},
-	    {"unallowed token at this point in JSON text", "unexpected token"},
+		{ "invalid char in json text", "unexpected character" },
+		{ "premature EOF", "unexpected end of input" },
+		{ "invalid bytes in UTF8 string", "invalid UTF-8 in string" },
+		{ "unallowed token at this point in JSON text", "unexpected token" },
 	};
 	unsigned char *s = yajl_get_error(p->h, 0, p->buf, p->len);
 	const char *m = s ? (const char *)s : "malformed JSON";
@@ -623,12 +623,12 @@ int json_parse_limited(const char *buf, size_t len, unsigned max_depth, size_t m
 		       struct json_node **out, struct json_error *err)
 {
 	struct parser p = {
-	    .buf = (const unsigned char *)(buf ? buf : ""),
-	    .len = buf ? len : 0,
-	    .cur_line = 1,
-	    .cur_col = 1,
-	    .max_depth = max_depth > JSON_DEPTH_CAP ? JSON_DEPTH_CAP : max_depth,
-	    .max_nodes = max_nodes,
+		.buf = (const unsigned char *)(buf ? buf : ""),
+		.len = buf ? len : 0,
+		.cur_line = 1,
+		.cur_col = 1,
+		.max_depth = max_depth > JSON_DEPTH_CAP ? JSON_DEPTH_CAP : max_depth,
+		.max_nodes = max_nodes,
 	};
 	yajl_status st;
 
@@ -798,8 +798,8 @@ int json_get_double(const struct json_node *n, double *out)
 
 const char *json_type_name(enum json_type t)
 {
-	static const char *const names[] = {"null",   "boolean", "number",
-					    "string", "array",	 "object"};
+	static const char *const names[] = { "null",   "boolean", "number",
+					     "string", "array",	  "object" };
 
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }

@@ -24,14 +24,14 @@ enum json_type {
 
 struct json_node {
 	enum json_type type;
-	unsigned line, column;    /* 1-based position of the value in the input */
+	unsigned line, column; /* 1-based position of the value in the input */
 	union {
 		bool boolean;
 		struct {
-			char *text;       /* the number exactly as written, NUL-terminated */
+			char *text; /* the number exactly as written, NUL-terminated */
 		} number;
 		struct {
-			char *ptr;        /* NUL-terminated; may also contain NUL bytes */
+			char *ptr; /* NUL-terminated; may also contain NUL bytes */
 			size_t len;
 		} string;
 		struct {
@@ -39,7 +39,7 @@ struct json_node {
 			size_t len;
 		} array;
 		struct {
-			char **keys;      /* NUL-terminated keys */
+			char **keys; /* NUL-terminated keys */
 			size_t *key_lens;
 			struct json_node **values;
 			size_t len;
@@ -48,7 +48,7 @@ struct json_node {
 };
 
 struct json_error {
-	unsigned line, column;     /* where parsing stopped */
+	unsigned line, column; /* where parsing stopped */
 	char message[160];
 };
 
@@ -60,8 +60,8 @@ struct json_error {
  * Returns 0 and a tree in *out (free with json_free), -EINVAL with *err
  * filled for bad input, or -ENOMEM. Column numbers count characters.
  */
-int json_parse(const char *buf, size_t len, unsigned max_depth,
-	       struct json_node **out, struct json_error *err);
+int json_parse(const char *buf, size_t len, unsigned max_depth, struct json_node **out,
+	       struct json_error *err);
 
 /*
  * json_parse() that also refuses input with more than max_nodes values. A

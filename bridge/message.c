@@ -51,8 +51,8 @@ static yajl_gen new_gen(void)
 	return g;
 }
 
-char *message_exec(const char *code, size_t code_len, const char *filename,
-		   size_t max_message, size_t *len)
+char *message_exec(const char *code, size_t code_len, const char *filename, size_t max_message,
+		   size_t *len)
 {
 	yajl_gen g = new_gen();
 	char limit[32];
@@ -123,7 +123,8 @@ char *message_protocol_error(const char *text, const char *id_json, size_t *len)
 	if (!q)
 		return NULL;
 	if (id_json) {
-		const char *parts[] = { "{\"op\":\"error\",\"id\":", id_json, ",\"error\":", q, "}\n" };
+		const char *parts[] = { "{\"op\":\"error\",\"id\":", id_json, ",\"error\":", q,
+					"}\n" };
 
 		out = concat(parts, 5, len);
 	} else {
@@ -165,8 +166,13 @@ char *message_call(const char *id_json, const char *tool, const char *args_json,
 	if (!q)
 		return NULL;
 	{
-		const char *parts[] = { "{\"op\":\"call\",\"id\":", id_json, ",\"tool\":", q,
-					",\"args\":", args_json, "}\n" };
+		const char *parts[] = { "{\"op\":\"call\",\"id\":",
+					id_json,
+					",\"tool\":",
+					q,
+					",\"args\":",
+					args_json,
+					"}\n" };
 
 		out = concat(parts, 7, len);
 	}
@@ -229,8 +235,8 @@ char *message_encode(const struct json_node *n, size_t *len)
 	return out;
 }
 
-int message_parse(const char *line, size_t len, struct json_node **root, const char **op,
-		  char *why, size_t whylen)
+int message_parse(const char *line, size_t len, struct json_node **root, const char **op, char *why,
+		  size_t whylen)
 {
 	struct json_node *n = NULL;
 	struct json_error e;

@@ -21,8 +21,8 @@
 
 /* launcher -> runner: {"op":"exec","filename":...,"max_message_bytes":"N","code":...}
  * (the limit as a decimal string: the runner refuses bigger calls itself). */
-char *message_exec(const char *code, size_t code_len, const char *filename,
-		   size_t max_message, size_t *len);
+char *message_exec(const char *code, size_t code_len, const char *filename, size_t max_message,
+		   size_t *len);
 
 /* launcher -> jail: {"op":"error","error":TEXT} for a line it could not use,
  * with "id":ID_JSON when the line had a usable id (ID_JSON is JSON text).
@@ -43,8 +43,8 @@ char *message_encode(const struct json_node *n, size_t *len);
 /* Parse one line from the jail. On success *root is an object whose "op"
  * member is a string (returned in *op, owned by the tree). On failure
  * returns -EINVAL with a one-line reason in why[] (and *root NULL). */
-int message_parse(const char *line, size_t len, struct json_node **root, const char **op,
-		  char *why, size_t whylen);
+int message_parse(const char *line, size_t len, struct json_node **root, const char **op, char *why,
+		  size_t whylen);
 
 /* The string member key of obj, or NULL when absent or not a string. */
 const char *message_string(const struct json_node *obj, const char *key, size_t *len);

@@ -12,10 +12,10 @@
 #include "jail/util.h"
 
 #define MANIFEST_MAX_DEPTH 64
-#define MAX_TOOLS          256
+#define MAX_TOOLS	   256
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-						      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
+						      ...)
 {
 	va_list ap;
 
@@ -65,7 +65,8 @@ static struct json_node *clone_node(const struct json_node *n)
 		for (i = 0; i < n->u.object.len; i++) {
 			c->u.object.key_lens[i] = n->u.object.key_lens[i];
 			c->u.object.keys[i] = xmalloc(n->u.object.key_lens[i] + 1);
-			memcpy(c->u.object.keys[i], n->u.object.keys[i], n->u.object.key_lens[i] + 1);
+			memcpy(c->u.object.keys[i], n->u.object.keys[i],
+			       n->u.object.key_lens[i] + 1);
 			c->u.object.values[i] = clone_node(n->u.object.values[i]);
 		}
 		break;
@@ -80,8 +81,8 @@ static struct tool *new_tool(struct toolset *ts, const char *name, char *err, si
 	struct tool *t;
 
 	if (!identifier(name)) {
-		fail(err, errlen, "tool name \"%.64s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
-		     name);
+		fail(err, errlen,
+		     "tool name \"%.64s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)", name);
 		return NULL;
 	}
 	if (toolset_find(ts, name)) {
@@ -102,10 +103,9 @@ static struct tool *new_tool(struct toolset *ts, const char *name, char *err, si
 	return t;
 }
 
-static int check_schema_shape(const struct json_node *s, const char *path, char *err,
-			      size_t errlen)
+static int check_schema_shape(const struct json_node *s, const char *path, char *err, size_t errlen)
 {
-	static const char *const types[] = { "object", "array", "string", "integer",
+	static const char *const types[] = { "object", "array",	  "string", "integer",
 					     "number", "boolean", "null" };
 	const struct json_node *t, *props, *req;
 	size_t i, k;
@@ -144,7 +144,8 @@ static int check_schema_shape(const struct json_node *s, const char *path, char 
 			return fail(err, errlen, "%s.required: must be a list of names", path);
 		for (i = 0; i < req->u.array.len; i++)
 			if (req->u.array.items[i]->type != JSON_STRING)
-				return fail(err, errlen, "%s.required[%zu]: must be a string", path, i);
+				return fail(err, errlen, "%s.required[%zu]: must be a string", path,
+					    i);
 	}
 	return 0;
 }
@@ -160,7 +161,7 @@ static int parse_tool(struct toolset *ts, const struct json_node *o, size_t idx,
 		return fail(err, errlen, "%u:%u: tools[%zu]: must be an object", o->line, o->column,
 			    idx);
 	for (i = 0; i < o->u.object.len; i++) {
-		static const char *const known[] = { "name",    "description", "parameters",
+		static const char *const known[] = { "name",	"description", "parameters",
 						     "command", "timeout",     "max_output" };
 		size_t k;
 
@@ -200,7 +201,8 @@ static int parse_tool(struct toolset *ts, const struct json_node *o, size_t idx,
 	}
 	v = json_get(o, "command");
 	if (!v || v->type != JSON_ARRAY || v->u.array.len == 0)
-		return fail(err, errlen, "%u:%u: tools[%zu].command: required non-empty list (argv)",
+		return fail(err, errlen,
+			    "%u:%u: tools[%zu].command: required non-empty list (argv)",
 			    v ? v->line : o->line, v ? v->column : o->column, idx);
 	t->command = xcalloc(v->u.array.len + 1, sizeof(char *));
 	for (i = 0; i < v->u.array.len; i++) {
@@ -229,8 +231,8 @@ static int parse_tool(struct toolset *ts, const struct json_node *o, size_t idx,
 	return 0;
 }
 
-int toolset_load_manifest(struct toolset *ts, const char *text, size_t len,
-			  const char *filename, const char *dir, char *err, size_t errlen)
+int toolset_load_manifest(struct toolset *ts, const char *text, size_t len, const char *filename,
+			  const char *dir, char *err, size_t errlen)
 {
 	struct json_node *root = NULL;
 	const struct json_node *list;
@@ -509,7 +511,8 @@ static bool required(const struct json_node *schema, const char *name)
 
 void tool_signature(const struct tool *t, char *buf, size_t len)
 {
-	const struct json_node *props = t->parameters ? json_get(t->parameters, "properties") : NULL;
+	const struct json_node *props =
+		t->parameters ? json_get(t->parameters, "properties") : NULL;
 	size_t used, i;
 	int pass;
 

@@ -18,13 +18,13 @@
 #define TOOL_DEFAULT_MAX_OUTPUT (1u << 20)
 
 struct tool {
-	char *name;               /* a Python identifier */
-	char *description;        /* may be empty */
+	char *name;		      /* a Python identifier */
+	char *description;	      /* may be empty */
 	struct json_node *parameters; /* JSON Schema of the arguments object, or NULL */
-	char **command;           /* argv, NULL-terminated */
-	char *cwd;                /* directory the command runs in, or NULL */
+	char **command;		      /* argv, NULL-terminated */
+	char *cwd;		      /* directory the command runs in, or NULL */
 	uint64_t timeout_ms;
-	uint64_t max_output;      /* bytes of stdout kept; more is an error */
+	uint64_t max_output; /* bytes of stdout kept; more is an error */
 };
 
 struct toolset {
@@ -34,8 +34,8 @@ struct toolset {
 
 /* Add the tools of a manifest ({"tools":[...]} or a bare array). Relative
  * commands run in the manifest's directory (dir may be NULL). */
-int toolset_load_manifest(struct toolset *ts, const char *text, size_t len,
-			  const char *filename, const char *dir, char *err, size_t errlen);
+int toolset_load_manifest(struct toolset *ts, const char *text, size_t len, const char *filename,
+			  const char *dir, char *err, size_t errlen);
 
 /* Add "NAME=COMMAND": COMMAND runs as /bin/sh -c COMMAND. */
 int toolset_add_command(struct toolset *ts, const char *spec, char *err, size_t errlen);

@@ -34,7 +34,14 @@
 #define STDERR_EXCERPT 400
 
 /* epoll tags: the relay at CALLS_TAG_BASE, then CALL_KINDS per slot */
-enum call_kind { CK_OUT, CK_ERR, CK_IN, CK_PID, CK_TIMER, CALL_KINDS };
+enum call_kind {
+	CK_OUT,
+	CK_ERR,
+	CK_IN,
+	CK_PID,
+	CK_TIMER,
+	CALL_KINDS
+};
 #define TAG_RELAY CALLS_TAG_BASE
 #define TAG_CALL  (CALLS_TAG_BASE + 1)
 
@@ -47,20 +54,20 @@ struct calls {
 	struct evloop *ev;
 	struct channel *bridge; /* supervise.c's, to the jail: replies go there */
 	struct outcome *o;
-	struct call **slots;    /* max_in_flight entries */
+	struct call **slots; /* max_in_flight entries */
 	size_t in_flight;
-	struct channel relay;   /* --relay-fd (the caller's descriptor), or fd -1 */
+	struct channel relay; /* --relay-fd (the caller's descriptor), or fd -1 */
 	struct frame_reader rfr;
 };
 
 struct call {
 	size_t slot;
-	size_t rec;               /* index into outcome->calls */
-	const struct tool *tool;  /* NULL for a relay call */
+	size_t rec;		 /* index into outcome->calls */
+	const struct tool *tool; /* NULL for a relay call */
 	char *id_json;
 	pid_t pid;
 	int pidfd, in_fd, out_fd, err_fd, tfd;
-	char *in;                 /* the arguments, on their way to the tool */
+	char *in; /* the arguments, on their way to the tool */
 	size_t in_len, in_off;
 	struct capbuf out, err;
 	uint64_t start_ns;
@@ -282,7 +289,8 @@ static int spawn_tool(struct calls *cs, struct call *c)
 	if (c->pidfd < 0)
 		e = -errno;
 	else if (!(e = fd_nonblock(c->in_fd)) && !(e = fd_nonblock(c->out_fd)) &&
-		 !(e = fd_nonblock(c->err_fd)) && !(e = watch_call(cs, c, c->pidfd, EPOLLIN, CK_PID)) &&
+		 !(e = fd_nonblock(c->err_fd)) &&
+		 !(e = watch_call(cs, c, c->pidfd, EPOLLIN, CK_PID)) &&
 		 !(e = watch_call(cs, c, c->out_fd, EPOLLIN, CK_OUT)) &&
 		 !(e = watch_call(cs, c, c->err_fd, EPOLLIN, CK_ERR)))
 		e = watch_call(cs, c, c->in_fd, EPOLLOUT, CK_IN);
@@ -325,7 +333,6 @@ static struct call *new_call(struct calls *cs, const char *id_json, const struct
 	return c;
 }
 
-
 static void start_call(struct calls *cs, const char *id_json, const char *tool,
 		       const struct json_node *args, const char *args_json)
 {
@@ -338,8 +345,8 @@ static void start_call(struct calls *cs, const char *id_json, const char *tool,
 		char names[400];
 
 		toolset_names(&cs->cfg->tools, names, sizeof(names));
-		(void)snprintf(why, sizeof(why), "unknown tool \"%.64s\"; available tools: %s", tool,
-			       *names ? names : "(none)");
+		(void)snprintf(why, sizeof(why), "unknown tool \"%.64s\"; available tools: %s",
+			       tool, *names ? names : "(none)");
 		refuse(cs, id_json, tool, why);
 		return;
 	}
@@ -361,9 +368,10 @@ static void start_call(struct calls *cs, const char *id_json, const char *tool,
 
 		/* a relay that does not take it fails the call at once */
 		if (!m || channel_send(cs->ev, &cs->relay, m, n, false, 0) < 0) {
-			complete(cs, c, NULL, m ? "the tool relay is not taking calls (gone, or not "
-						  "reading)"
-						: "the call could not be encoded");
+			complete(cs, c, NULL,
+				 m ? "the tool relay is not taking calls (gone, or not "
+				     "reading)"
+				   : "the call could not be encoded");
 			free_call(cs, c);
 		}
 		free(m);
@@ -381,8 +389,8 @@ static void start_call(struct calls *cs, const char *id_json, const char *tool,
 		if (e == 0)
 			e = spawn_tool(cs, c);
 		if (e < 0) {
-			(void)snprintf(why, sizeof(why), "tool %s could not be started: %s", t->name,
-				       strerror(-e));
+			(void)snprintf(why, sizeof(why), "tool %s could not be started: %s",
+				       t->name, strerror(-e));
 			complete(cs, c, NULL, why);
 			free_call(cs, c);
 			return;
@@ -412,8 +420,9 @@ void calls_message(struct calls *cs, const char *op, const struct json_node *roo
 	if (!id || (id->type != JSON_STRING && id->type != JSON_NUMBER) ||
 	    (id->type == JSON_STRING && id->u.string.len > 256) ||
 	    (id->type == JSON_NUMBER && strlen(id->u.number.text) > 64)) {
-		calls_protocol_error(cs, "a call needs an \"id\": a string (at most 256 bytes) or a number",
-			       NULL);
+		calls_protocol_error(
+			cs, "a call needs an \"id\": a string (at most 256 bytes) or a number",
+			NULL);
 		return;
 	}
 	id_json = message_encode(id, &n);
@@ -465,9 +474,11 @@ void calls_message(struct calls *cs, const char *op, const struct json_node *roo
 		cs->o->bridge.calls++;
 		args_json = message_encode(args ? args : &empty, &n);
 		if (args_json)
-			start_call(cs, id_json, tool->u.string.ptr, args ? args : &empty, args_json);
+			start_call(cs, id_json, tool->u.string.ptr, args ? args : &empty,
+				   args_json);
 		else
-			refuse(cs, id_json, tool->u.string.ptr, "the arguments could not be encoded");
+			refuse(cs, id_json, tool->u.string.ptr,
+			       "the arguments could not be encoded");
 		free(args_json);
 	}
 	free(id_json);

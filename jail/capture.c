@@ -188,8 +188,8 @@ struct dest {
 static void walk_dir(struct walk *w, int src, const struct dest *d, const char *prefix,
 		     unsigned depth);
 
-static void visit(struct walk *w, int src, const struct dest *d, const char *name,
-		  const char *path, unsigned depth)
+static void visit(struct walk *w, int src, const struct dest *d, const char *name, const char *path,
+		  unsigned depth)
 {
 	int dst = d->fd;
 	struct stat st;
@@ -240,8 +240,10 @@ static void visit(struct walk *w, int src, const struct dest *d, const char *nam
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		skip(w, path, S_ISFIFO(st.st_mode) ? "fifo" : S_ISSOCK(st.st_mode) ? "socket"
-											 : "device");
+		skip(w, path,
+		     S_ISFIFO(st.st_mode)   ? "fifo"
+		     : S_ISSOCK(st.st_mode) ? "socket"
+					    : "device");
 		return;
 	}
 	if (st.st_nlink != 1) {
@@ -351,8 +353,8 @@ void capture_free(struct capture *c)
 bool capture_refusal(const char *reason)
 {
 	static const char *const planted[] = {
-		"symlink",	   "hardlink",	       "fifo",		   "socket",
-		"device",	   "unsafe name",      "too deep",	   "file count limit",
+		"symlink",	   "hardlink",	       "fifo",	   "socket",
+		"device",	   "unsafe name",      "too deep", "file count limit",
 		"file size limit", "total size limit", NULL,
 	};
 

@@ -28,15 +28,15 @@
 #include "policy/policy.h"
 
 struct capture_file {
-	char *path;       /* relative to /output, valid UTF-8 */
+	char *path; /* relative to /output, valid UTF-8 */
 	uint64_t size;
 	char sha256[65];
 };
 
 struct capture_skip {
-	char *path;        /* sanitised to valid UTF-8 */
+	char *path; /* sanitised to valid UTF-8 */
 	const char *reason;
-	int err;           /* the errno behind a host-side failure, else 0 */
+	int err;	   /* the errno behind a host-side failure, else 0 */
 	bool host_failure; /* not the program's doing: the capture failed */
 };
 

@@ -259,7 +259,8 @@ static int create_v2(const struct cgroup_layout *lay, const char *parent, const 
 	if ((r = put(dir, "pids.max", v)) < 0)
 		return fail(err, errlen, "%s/pids.max: %s", dir, strerror(-r));
 	if (l->cpu_millis) {
-		(void)snprintf(v, sizeof(v), "%llu 100000", (unsigned long long)l->cpu_millis * 100);
+		(void)snprintf(v, sizeof(v), "%llu 100000",
+			       (unsigned long long)l->cpu_millis * 100);
 		if ((r = put(dir, "cpu.max", v)) < 0)
 			return fail(err, errlen, "%s/cpu.max: %s", dir, strerror(-r));
 		cg->cpus = true;
@@ -317,8 +318,8 @@ static int create_v1(const struct cgroup_layout *lay, const char *parent, const 
 	/* memory+swap at the same value: no swap (needs swap accounting) */
 	if (exists(cg->dir[CG1_MEMORY], "memory.memsw.limit_in_bytes") &&
 	    (r = put(cg->dir[CG1_MEMORY], "memory.memsw.limit_in_bytes", v)) < 0)
-		return fail(err, errlen, "%s/memory.memsw.limit_in_bytes: %s",
-			    cg->dir[CG1_MEMORY], strerror(-r));
+		return fail(err, errlen, "%s/memory.memsw.limit_in_bytes: %s", cg->dir[CG1_MEMORY],
+			    strerror(-r));
 	(void)snprintf(v, sizeof(v), "%llu", (unsigned long long)l->pids);
 	if ((r = put(cg->dir[CG1_PIDS], "pids.max", v)) < 0)
 		return fail(err, errlen, "%s/pids.max: %s", cg->dir[CG1_PIDS], strerror(-r));
@@ -401,8 +402,8 @@ void cgroup_read_stats(const struct cgroup_jail *cg, struct cgroup_stats *st)
 		if (cg->dir[CG1_PIDS])
 			(void)keyed(cg->dir[CG1_PIDS], "pids.events", "max", &st->pids_max_hits);
 		if (cg->dir[CG1_CPUACCT])
-			st->cpu_valid = number(cg->dir[CG1_CPUACCT], "cpuacct.usage",
-					       &st->cpu_usage_ns);
+			st->cpu_valid =
+				number(cg->dir[CG1_CPUACCT], "cpuacct.usage", &st->cpu_usage_ns);
 	}
 }
 
@@ -452,7 +453,8 @@ static void sweep_dir(const char *dir, unsigned long own_pidns)
 		    pid > 0) {
 			if (kill(pid, 0) == 0 || errno != ESRCH)
 				continue;
-		} else if (stat(path, &st) < 0 || time(NULL) - st.st_mtime < FOREIGN_STALE_SECONDS) {
+		} else if (stat(path, &st) < 0 ||
+			   time(NULL) - st.st_mtime < FOREIGN_STALE_SECONDS) {
 			continue;
 		}
 		/* fails while it still holds processes, as it should */

@@ -24,8 +24,18 @@
 
 #include "policy/policy.h"
 
-enum cg_version { CG_NONE = 0, CG_V1 = 1, CG_V2 = 2 };
-enum cg_v1 { CG1_MEMORY, CG1_PIDS, CG1_CPU, CG1_CPUACCT, CG1_N };
+enum cg_version {
+	CG_NONE = 0,
+	CG_V1 = 1,
+	CG_V2 = 2
+};
+enum cg_v1 {
+	CG1_MEMORY,
+	CG1_PIDS,
+	CG1_CPU,
+	CG1_CPUACCT,
+	CG1_N
+};
 
 /* Where the hierarchies are: the v2 mount, or each v1 controller's mount
  * joined with this process's own cgroup in it. */
@@ -38,8 +48,8 @@ struct cgroup_layout {
 
 struct cgroup_jail {
 	enum cg_version version;
-	char *dir[CG1_N];   /* v1: the jail's cgroup per controller; v2: dir[0] only */
-	int v2_fd;          /* v2: O_DIRECTORY for CLONE_INTO_CGROUP, else -1 */
+	char *dir[CG1_N];	 /* v1: the jail's cgroup per controller; v2: dir[0] only */
+	int v2_fd;		 /* v2: O_DIRECTORY for CLONE_INTO_CGROUP, else -1 */
 	bool memory, pids, cpus; /* which limits the cgroup enforces */
 };
 
@@ -47,10 +57,10 @@ struct cgroup_stats {
 	bool memory_valid, cpu_valid;
 	uint64_t memory_peak_bytes;
 	uint64_t oom_kills;
-	uint64_t pids_max_hits;  /* forks refused at pids.max */
+	uint64_t pids_max_hits; /* forks refused at pids.max */
 	uint64_t cpu_usage_ns;
 	bool pids_peak_valid;
-	uint64_t pids_peak;      /* most tasks at once (v2 pids.peak, Linux 6.1+) */
+	uint64_t pids_peak; /* most tasks at once (v2 pids.peak, Linux 6.1+) */
 };
 
 /* Read /proc/self/mountinfo and /proc/self/cgroup. 0, or -ENOENT when no

@@ -41,7 +41,8 @@ static void print_json_string(const char *s)
 
 static void print_params(const struct tool *t)
 {
-	const struct json_node *props = t->parameters ? json_get(t->parameters, "properties") : NULL;
+	const struct json_node *props =
+		t->parameters ? json_get(t->parameters, "properties") : NULL;
 	size_t i;
 
 	for (i = 0; props && props->type == JSON_OBJECT && i < props->u.object.len; i++) {

@@ -44,12 +44,12 @@ struct outq {
 
 /* A descriptor with its queue: the bridge to the jail, the relay. */
 struct channel {
-	int fd;         /* -1 once closed */
-	uint32_t tag;   /* its epoll tag */
+	int fd;	      /* -1 once closed */
+	uint32_t tag; /* its epoll tag */
 	struct outq q;
-	uint64_t sent;  /* bytes accepted for sending */
+	uint64_t sent;	  /* bytes accepted for sending */
 	uint64_t dropped; /* droppable messages refused (see channel_send) */
-	bool peer_gone; /* a write failed with EPIPE or the like */
+	bool peer_gone;	  /* a write failed with EPIPE or the like */
 };
 
 void channel_init(struct channel *ch, int fd, uint32_t tag, size_t max);
@@ -79,7 +79,11 @@ void channel_free(struct evloop *ev, struct channel *ch, bool close_fd);
  * more may wait, READ_EOF at end of file (EIO from a pty master whose last
  * user is gone counts as end of file), -errno on error.
  */
-enum { READ_AGAIN = 0, READ_EOF = 1, READ_MORE = 2 };
+enum {
+	READ_AGAIN = 0,
+	READ_EOF = 1,
+	READ_MORE = 2
+};
 int read_available(int fd, size_t max_bytes, int (*fn)(void *ctx, const char *data, size_t n),
 		   void *ctx);
 

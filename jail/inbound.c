@@ -31,7 +31,8 @@ static bool exception_well_typed(const struct json_node *root)
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
 		if (!message_string(root, strings[i], NULL))
 			return false;
-	if ((n = json_get(root, "hint")) && n->type != JSON_NULL && !message_string(root, "hint", NULL))
+	if ((n = json_get(root, "hint")) && n->type != JSON_NULL &&
+	    !message_string(root, "hint", NULL))
 		return false;
 	if ((n = json_get(root, "errno")) && n->type != JSON_NULL && json_get_i64(n, &v) < 0)
 		return false;

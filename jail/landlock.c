@@ -13,24 +13,24 @@
 /* The kernel's Landlock ABI (include/uapi/linux/landlock.h), spelled out
  * here because Debian 12's headers predate ABI 4-6. */
 #define LL_CREATE_RULESET_VERSION (1U << 0)
-#define LL_RULE_PATH_BENEATH      1
-#define LL_FS_EXECUTE             (1ULL << 0)
-#define LL_FS_WRITE_FILE          (1ULL << 1)
-#define LL_FS_READ_FILE           (1ULL << 2)
-#define LL_FS_READ_DIR            (1ULL << 3)
-#define LL_FS_MAKE_CHAR           (1ULL << 6)
-#define LL_FS_MAKE_BLOCK          (1ULL << 11)
-#define LL_FS_ABI1                ((1ULL << 13) - 1)
-#define LL_FS_REFER               (1ULL << 13) /* ABI 2 */
-#define LL_FS_TRUNCATE            (1ULL << 14) /* ABI 3 */
-#define LL_FS_IOCTL_DEV           (1ULL << 15) /* ABI 5 */
-#define LL_SCOPE_ABSTRACT_UNIX    (1ULL << 0)  /* ABI 6 */
-#define LL_SCOPE_SIGNAL           (1ULL << 1)  /* ABI 6 */
+#define LL_RULE_PATH_BENEATH	  1
+#define LL_FS_EXECUTE		  (1ULL << 0)
+#define LL_FS_WRITE_FILE	  (1ULL << 1)
+#define LL_FS_READ_FILE		  (1ULL << 2)
+#define LL_FS_READ_DIR		  (1ULL << 3)
+#define LL_FS_MAKE_CHAR		  (1ULL << 6)
+#define LL_FS_MAKE_BLOCK	  (1ULL << 11)
+#define LL_FS_ABI1		  ((1ULL << 13) - 1)
+#define LL_FS_REFER		  (1ULL << 13) /* ABI 2 */
+#define LL_FS_TRUNCATE		  (1ULL << 14) /* ABI 3 */
+#define LL_FS_IOCTL_DEV		  (1ULL << 15) /* ABI 5 */
+#define LL_SCOPE_ABSTRACT_UNIX	  (1ULL << 0)  /* ABI 6 */
+#define LL_SCOPE_SIGNAL		  (1ULL << 1)  /* ABI 6 */
 
 struct ll_ruleset_attr {
 	uint64_t handled_access_fs;
 	uint64_t handled_access_net; /* ABI 4 */
-	uint64_t scoped;             /* ABI 6 */
+	uint64_t scoped;	     /* ABI 6 */
 };
 
 struct ll_path_beneath {
@@ -98,9 +98,9 @@ int landlock_setup_child_or_die(const struct config *cfg)
 	rw = fs & ~(LL_FS_EXECUTE | LL_FS_MAKE_CHAR | LL_FS_MAKE_BLOCK);
 	allow_or_die(ruleset, "/", LL_FS_READ_DIR, fs, true);
 	{
-		static const char *const sys_dirs[] = { "/usr",	 "/etc",  "/run",  "/bin",
-							"/sbin", "/lib",  "/lib32", "/lib64",
-							"/libx32" };
+		static const char *const sys_dirs[] = { "/usr",	  "/etc",   "/run",
+							"/bin",	  "/sbin",  "/lib",
+							"/lib32", "/lib64", "/libx32" };
 
 		for (size_t i = 0; i < sizeof(sys_dirs) / sizeof(sys_dirs[0]); i++)
 			allow_or_die(ruleset, sys_dirs[i],

@@ -39,12 +39,10 @@
  * fanotify (Linux 5.13): fanotify_init is refused by seccomp; 0 behind it.
  */
 const struct limits_ucount limits_ucounts[] = {
-	{ "inotify_instances", 8 },  { "inotify_watches", 8192 },
-	{ "user_namespaces", 0 },    { "mnt_namespaces", 0 },
-	{ "pid_namespaces", 0 },     { "net_namespaces", 0 },
-	{ "ipc_namespaces", 0 },     { "uts_namespaces", 0 },
-	{ "cgroup_namespaces", 0 },  { "time_namespaces", 0 },
-	{ "fanotify_groups", 0 },    { "fanotify_marks", 0 },
+	{ "inotify_instances", 8 }, { "inotify_watches", 8192 }, { "user_namespaces", 0 },
+	{ "mnt_namespaces", 0 },    { "pid_namespaces", 0 },	 { "net_namespaces", 0 },
+	{ "ipc_namespaces", 0 },    { "uts_namespaces", 0 },	 { "cgroup_namespaces", 0 },
+	{ "time_namespaces", 0 },   { "fanotify_groups", 0 },	 { "fanotify_marks", 0 },
 };
 const size_t limits_nucounts = ARRAY_SIZE(limits_ucounts);
 
@@ -181,8 +179,8 @@ void limits_ucounts_child_or_die(void)
 		if (r < 0)
 			die("limit user namespace counts", -r, "read back %s", path);
 		if (r != u->value)
-			die("limit user namespace counts", 0, "%s reads %d after writing %d", path, r,
-			    u->value);
+			die("limit user namespace counts", 0, "%s reads %d after writing %d", path,
+			    r, u->value);
 	}
 }
 

@@ -118,10 +118,11 @@ static const char *limit_hint(int err)
 	}
 	if (err == ENOMEM && ((getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) ||
 			      (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY))) {
-		(void)snprintf(hint, sizeof(hint),
-			       "actjail was started with a memory limit of %llu KiB (ulimit -v or -d): "
-			       "too low for the launcher itself; set the jail's memory with --memory",
-			       (unsigned long long)(rl.rlim_cur >> 10));
+		(void)snprintf(
+			hint, sizeof(hint),
+			"actjail was started with a memory limit of %llu KiB (ulimit -v or -d): "
+			"too low for the launcher itself; set the jail's memory with --memory",
+			(unsigned long long)(rl.rlim_cur >> 10));
 		return hint;
 	}
 	return NULL;

@@ -9,7 +9,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-enum log_level { LOG_QUIET = -1, LOG_NORMAL = 0, LOG_VERBOSE = 1 };
+enum log_level {
+	LOG_QUIET = -1,
+	LOG_NORMAL = 0,
+	LOG_VERBOSE = 1
+};
 
 /* Room for one message: a path as long as the kernel allows (PATH_MAX) and
  * what is said about it, so a long path never cuts off the field and the

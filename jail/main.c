@@ -188,8 +188,7 @@ static void load_tools(struct config *cfg, const char *path);
 
 /* --mount HOST:JAIL and --input DIR (DIR:/input): each destination once,
  * none inside another (jail/mountpath.h has the rules). */
-static void add_mount(struct config *cfg, const char *option, const char *host,
-		      const char *target)
+static void add_mount(struct config *cfg, const char *option, const char *host, const char *target)
 {
 	char why[128], h[256], t[256], oh[256];
 	struct input_mount *m;
@@ -235,9 +234,10 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 		case OPT_TIMEOUT:
 			r = parse_seconds_ms(optarg, 1, 86400000, &ov->timeout_ms);
 			if (r < 0)
-				usage_error("--timeout: '%s' is not a number of seconds between 0.001 "
-					    "and 86400",
-					    optarg);
+				usage_error(
+					"--timeout: '%s' is not a number of seconds between 0.001 "
+					"and 86400",
+					optarg);
 			break;
 		case OPT_CPU:
 			r = parse_seconds_ms(optarg, 1, 86400000, &ov->cpu_time_ms);
@@ -249,14 +249,16 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			break;
 		case OPT_MEMORY:
 			if (parse_u64(optarg, 16, 1u << 20, &ov->memory_mib) < 0)
-				usage_error("--memory: '%s' is not a whole number of MiB between 16 "
-					    "and 1048576",
-					    optarg);
+				usage_error(
+					"--memory: '%s' is not a whole number of MiB between 16 "
+					"and 1048576",
+					optarg);
 			break;
 		case OPT_PIDS:
 			if (parse_u64(optarg, 1, 32768, &ov->pids) < 0)
-				usage_error("--pids: '%s' is not a whole number between 1 and 32768",
-					    optarg);
+				usage_error(
+					"--pids: '%s' is not a whole number between 1 and 32768",
+					optarg);
 			break;
 		case OPT_INPUT:
 			add_mount(cfg, "--input", optarg, "/input");
@@ -303,7 +305,8 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			uint64_t fd;
 
 			if (parse_u64(optarg, 3, 1 << 20, &fd) < 0 || fcntl((int)fd, F_GETFD) < 0)
-				usage_error("--relay-fd: '%s' is not an open descriptor above 2", optarg);
+				usage_error("--relay-fd: '%s' is not an open descriptor above 2",
+					    optarg);
 			cfg->relay_fd = (int)fd;
 			/* ours alone: the jail must never inherit it */
 			if (fcntl(cfg->relay_fd, F_SETFD, FD_CLOEXEC) < 0)
@@ -315,25 +318,29 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			break;
 		case OPT_MAX_CALLS:
 			if (parse_u64(optarg, 1, 100000000, &ov->max_calls) < 0)
-				usage_error("--max-calls: '%s' is not a whole number between 1 and 1e8",
-					    optarg);
+				usage_error(
+					"--max-calls: '%s' is not a whole number between 1 and 1e8",
+					optarg);
 			break;
 		case OPT_MAX_IN_FLIGHT:
 			if (parse_u64(optarg, 1, 4096, &ov->max_in_flight) < 0)
-				usage_error("--max-in-flight: '%s' is not a whole number between 1 and "
-					    "4096",
-					    optarg);
+				usage_error(
+					"--max-in-flight: '%s' is not a whole number between 1 and "
+					"4096",
+					optarg);
 			break;
 		case OPT_CPUS:
 			/* thousandths of a CPU, like a time in ms */
 			if (parse_seconds_ms(optarg, 0, 1024000, &ov->cpu_millis) < 0)
-				usage_error("--cpus: '%s' is not a number of CPUs between 0 and 1024",
-					    optarg);
+				usage_error(
+					"--cpus: '%s' is not a number of CPUs between 0 and 1024",
+					optarg);
 			ov->cpus_set = true;
 			break;
 		case OPT_CGROUP_PARENT:
 			if (optarg[0] != '/' || strstr(optarg, "/../") || strstr(optarg, "/./"))
-				usage_error("--cgroup-parent: '%s' is not an absolute path", optarg);
+				usage_error("--cgroup-parent: '%s' is not an absolute path",
+					    optarg);
 			ov->cgroup_parent = optarg;
 			break;
 		case OPT_NO_CGROUP:
@@ -357,9 +364,10 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 		}
 		case OPT_MAX_BRIDGE:
 			if (parse_u64(optarg, 1024, 1ull << 40, &ov->max_bridge_bytes) < 0)
-				usage_error("--max-bridge-bytes: '%s' is not a whole number of bytes "
-					    "between 1024 and 2^40",
-					    optarg);
+				usage_error(
+					"--max-bridge-bytes: '%s' is not a whole number of bytes "
+					"between 1024 and 2^40",
+					optarg);
 			break;
 		case OPT_QUIET:
 			log_set_level(LOG_QUIET);
@@ -425,7 +433,6 @@ static void check_dir(const char *opt, const char *path, bool write)
 static void apply_overrides(struct config *cfg, const struct overrides *ov)
 {
 	struct limits *l = &cfg->policy.limits;
-
 
 	if (ov->timeout_ms)
 		l->timeout_ms = ov->timeout_ms;
@@ -615,8 +622,9 @@ int main(int argc, char **argv, char **envp)
 	cfg.relay_fd = -1;
 	if (!strcmp(cmd, "tools")) {
 		if (argc < 3 || strcmp(argv[2], "describe") != 0)
-			usage_error("tools: expected 'actjail tools describe [--json] [--tools FILE] "
-				    "[--tool NAME=COMMAND]...'");
+			usage_error(
+				"tools: expected 'actjail tools describe [--json] [--tools FILE] "
+				"[--tool NAME=COMMAND]...'");
 		optind = 3;
 		parse_options(argc, argv, &cfg, &ov);
 		if (optind < argc)
@@ -642,7 +650,8 @@ int main(int argc, char **argv, char **envp)
 		int i, n = argc - optind;
 
 		if (n < 1)
-			usage_error("exec: missing PROGRAM (actjail exec [OPTIONS] -- PROGRAM [ARGS])");
+			usage_error(
+				"exec: missing PROGRAM (actjail exec [OPTIONS] -- PROGRAM [ARGS])");
 		cfg.argv = xcalloc((size_t)n + 1, sizeof(char *));
 		for (i = 0; i < n; i++)
 			cfg.argv[i] = xstrdup(argv[optind + i]);

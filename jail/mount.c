@@ -22,7 +22,7 @@
  * with pivot_root. Every host object was opened before this mount hid /tmp. */
 #define NEWROOT "/tmp"
 
-#define RO_ATTR  (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+#define RO_ATTR	 (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 #define DEV_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)
 
 /* the jail's own ptys at once (devpts max=) */
@@ -43,8 +43,8 @@ static const char *const devices[] = { "/dev/null", "/dev/zero", "/dev/full", "/
  * refuses to import); the time zone's name (localtime is a link, below).
  */
 static const char *const etc_public[] = {
-	"/etc/ld.so.cache", "/etc/alternatives", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
-	"/etc/services",    "/etc/protocols",	 "/etc/mime.types", "/etc/fonts",
+	"/etc/ld.so.cache",  "/etc/alternatives", "/etc/ssl/certs",  "/etc/ssl/openssl.cnf",
+	"/etc/services",     "/etc/protocols",	  "/etc/mime.types", "/etc/fonts",
 	"/etc/matplotlibrc", "/etc/timezone",
 };
 
@@ -182,8 +182,8 @@ static void idmap_tree_or_die(const struct config *cfg, struct input_mount *m)
 		return;
 	if ((st.st_mode & 0500) != 0500)
 		die("open mount sources", EACCES,
-		    "%s %s: mode %04o: not even its owner (uid %u) may read it",
-		    m->option, m->host, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+		    "%s %s: mode %04o: not even its owner (uid %u) may read it", m->option, m->host,
+		    (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
 	userns = idmap_userns(st.st_uid, cfg->host_uid, st.st_gid, cfg->host_gid);
 	if (userns < 0) {
 		e = -userns;
@@ -193,8 +193,8 @@ static void idmap_tree_or_die(const struct config *cfg, struct input_mount *m)
 	/* AT_RECURSIVE: the host's submounts below come along (a tree with
 	 * locked children cannot be cloned without them) and are idmapped
 	 * too, or the whole call fails. */
-	tree = open_tree(dir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
-					  AT_EMPTY_PATH);
+	tree = open_tree(dir, "",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0) {
 		e = errno;
 		goto refuse;
@@ -215,7 +215,7 @@ refuse:
 	    "chmod o+rx it",
 	    m->option, m->host, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
 	    (unsigned)cfg->host_uid,
-	    e == EINVAL   ? "its file system cannot be idmapped"
+	    e == EINVAL	  ? "its file system cannot be idmapped"
 	    : e == EPERM  ? "idmapping is not permitted here"
 	    : e == ENOSYS ? "this kernel has no idmapped mounts"
 			  : "it cannot be idmapped");
@@ -231,8 +231,7 @@ void mount_setup_parent_or_die(struct config *cfg)
 		idmap_tree_or_die(cfg, &cfg->mounts[i]);
 }
 
-void mount_open_sources_or_die(const struct config *cfg, const char *pty,
-			       struct mount_sources *src)
+void mount_open_sources_or_die(const struct config *cfg, const char *pty, struct mount_sources *src)
 {
 	char buf[64];
 	unsigned i;
@@ -270,10 +269,10 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 			/* built by the launcher (mount_setup_parent_or_die) */
 			if (src->n >= MOUNT_MAX_SOURCES)
 				die("open mount sources", E2BIG, "too many binds");
-			src->items[src->n++] = (struct mount_source){
-				.target = im->target, .fd = im->tree_fd, .is_dir = true,
-				.detached = true
-			};
+			src->items[src->n++] = (struct mount_source){ .target = im->target,
+								      .fd = im->tree_fd,
+								      .is_dir = true,
+								      .detached = true };
 			continue;
 		}
 		add_source(src, im->host, im->target, RO_ATTR, true);
@@ -335,7 +334,8 @@ static void bind_or_die(int fd, const char *path, unsigned attr)
 	struct mount_attr ma = { .attr_set = attr };
 	_cleanup_close_ int tree = -1;
 
-	tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	tree = open_tree(fd, "",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		die("bind mount", errno, "open_tree for %s", path);
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma)) < 0)
@@ -361,7 +361,8 @@ static void write_etc_or_die(void)
 			    "sandbox:x:1000:1000:sandbox:/tmp:/bin/sh\n"
 			    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" },
 		{ "group", "root:x:0:\nsandbox:x:1000:\nnogroup:x:65534:\n" },
-		{ "hosts", "127.0.0.1\tlocalhost " JAIL_HOSTNAME "\n::1\tlocalhost ip6-localhost\n" },
+		{ "hosts",
+		  "127.0.0.1\tlocalhost " JAIL_HOSTNAME "\n::1\tlocalhost ip6-localhost\n" },
 		{ "hostname", JAIL_HOSTNAME "\n" },
 		{ "nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\nservices: files\n"
 				   "protocols: files\n" },
@@ -403,7 +404,8 @@ static void write_runner_or_die(const struct config *cfg)
 		die("write the runner", errno, NULL);
 	r = write_blob_at(dir, "runner.py", actjail_runner_py, actjail_runner_py_len, 0444);
 	if (r == 0)
-		r = write_blob_at(dir, "runner.pyc", actjail_runner_pyc, actjail_runner_pyc_len, 0444);
+		r = write_blob_at(dir, "runner.pyc", actjail_runner_pyc, actjail_runner_pyc_len,
+				  0444);
 	if (r == 0)
 		r = write_blob_at(dir, "main.py", cfg->code, cfg->code_len, 0444);
 	if (r < 0)
@@ -420,12 +422,13 @@ static void write_runner_or_die(const struct config *cfg)
 static void mask_proc_or_die(void)
 {
 	static const char *const masked[] = {
-		"/proc/keys",	     "/proc/key-users",	   "/proc/kcore",
-		"/proc/timer_list",  "/proc/sched_debug",  "/proc/latency_stats",
+		"/proc/keys",	     "/proc/key-users",
+		"/proc/kcore",	     "/proc/timer_list",
+		"/proc/sched_debug", "/proc/latency_stats",
 		"/proc/cmdline",     "/proc/sys/kernel/random/boot_id",
 	};
-	const unsigned attr = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			      MOUNT_ATTR_NOEXEC;
+	const unsigned attr =
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	_cleanup_close_ int empty = -1;
 	char path[128];
 
@@ -551,8 +554,9 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 
 		if (fd < 0)
 			die("mount proc", errno, "/proc/sys");
-		bind_or_die(fd, NEWROOT "/proc/sys", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-							     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		bind_or_die(fd, NEWROOT "/proc/sys",
+			    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    MOUNT_ATTR_NOEXEC);
 	}
 	mask_proc_or_die();
 

@@ -27,11 +27,11 @@
 #define MOUNT_MAX_SOURCES (40 + CONFIG_MAX_MOUNTS)
 
 struct mount_source {
-	const char *target;   /* path inside the jail */
-	int fd;               /* O_PATH handle on the host object, or a detached tree */
-	unsigned attr;        /* MOUNT_ATTR_* to set recursively */
+	const char *target; /* path inside the jail */
+	int fd;		    /* O_PATH handle on the host object, or a detached tree */
+	unsigned attr;	    /* MOUNT_ATTR_* to set recursively */
 	bool is_dir;
-	bool detached;        /* fd is a finished tree (idmapped): attach it as is */
+	bool detached; /* fd is a finished tree (idmapped): attach it as is */
 };
 
 struct mount_sources {

@@ -7,8 +7,8 @@
 
 /* First components the jail builds (jail/mount.c) or keeps for itself;
  * "lib" matches every lib* (lib32, lib64, libx32 and any a host adds). */
-static const char *const reserved[] = {"usr", "bin", "sbin", "etc",    "proc", "dev",
-				       "sys", "run", "tmp",  "output", "lib"};
+static const char *const reserved[] = { "usr", "bin", "sbin", "etc",	"proc", "dev",
+					"sys", "run", "tmp",  "output", "lib" };
 
 static bool portable(char c)
 {

@@ -17,41 +17,41 @@
 struct capbuf {
 	char *data;
 	size_t len, cap;
-	uint64_t total;   /* bytes the program wrote, kept or not */
+	uint64_t total; /* bytes the program wrote, kept or not */
 	bool truncated;
 };
 
 struct py_error {
 	char *type, *message, *traceback;
-	char *hint;      /* the runner's note when the jail refused, or NULL */
-	int err; /* errno of an OSError, else 0 */
+	char *hint; /* the runner's note when the jail refused, or NULL */
+	int err;    /* errno of an OSError, else 0 */
 };
 
 enum end_kind {
-	END_EXITED,       /* the program exited; exit_code */
-	END_SIGNALED,     /* the program was killed by signal */
-	END_TIMEOUT,      /* wall-clock deadline */
-	END_KILLED,       /* the launcher was told to stop (SIGINT/SIGTERM/SIGHUP) */
-	END_SETUP_ERROR,  /* the jail could not be built */
-	END_EXEC_ERROR,   /* the program could not be started */
-	END_INTERNAL,     /* the launcher failed after the jail existed (setup_step) */
+	END_EXITED,	 /* the program exited; exit_code */
+	END_SIGNALED,	 /* the program was killed by signal */
+	END_TIMEOUT,	 /* wall-clock deadline */
+	END_KILLED,	 /* the launcher was told to stop (SIGINT/SIGTERM/SIGHUP) */
+	END_SETUP_ERROR, /* the jail could not be built */
+	END_EXEC_ERROR,	 /* the program could not be started */
+	END_INTERNAL,	 /* the launcher failed after the jail existed (setup_step) */
 };
 
 struct call_record {
-	char *id_json;      /* the call's id, as JSON */
-	char *tool;         /* valid UTF-8 */
+	char *id_json; /* the call's id, as JSON */
+	char *tool;    /* valid UTF-8 */
 	bool ok;
 	uint64_t duration_ms;
-	char *error;        /* NULL when ok */
-	char *args_json;    /* with --transcript */
-	char *value_json;   /* with --transcript, when ok */
+	char *error;	  /* NULL when ok */
+	char *args_json;  /* with --transcript */
+	char *value_json; /* with --transcript, when ok */
 };
 
 struct bridge_stats {
 	uint64_t calls, bytes_in, bytes_out, bad_messages, refused;
 	uint64_t refusals_recorded;   /* refused calls with a tool_calls entry */
 	uint64_t refusals_unrecorded; /* refused calls past MAX_REFUSAL_RECORDS: counted only */
-	const char *limit_hit; /* the first bridge limit crossed, or NULL */
+	const char *limit_hit;	      /* the first bridge limit crossed, or NULL */
 };
 
 #define MAX_VIOLATIONS 64
@@ -67,11 +67,11 @@ enum violation_kind {
 
 struct violation {
 	enum violation_kind kind;
-	int nr;                 /* native syscall number */
-	int err;                /* the errno the program got */
+	int nr;	 /* native syscall number */
+	int err; /* the errno the program got */
 	uint64_t count;
 	uint64_t first_args[6];
-	char address[64];       /* VIOLATION_NETWORK: "192.0.2.1:80", "[2001:db8::1]:443" */
+	char address[64]; /* VIOLATION_NETWORK: "192.0.2.1:80", "[2001:db8::1]:443" */
 };
 
 struct outcome {
@@ -83,17 +83,17 @@ struct outcome {
 	int setup_errno;
 	char setup_detail[LOG_MSG_MAX];
 	uint64_t duration_ms, cpu_ms, memory_peak_kib;
-	uint64_t oom_kills;      /* from the jail's memory cgroup */
-	uint64_t pids_max_hits;  /* forks refused at the cgroup's pids.max */
-	int64_t processes_max;   /* most processes at once, or -1 when not measurable */
-	int landlock_abi;        /* the Landlock ABI the jail got, 0 for none */
+	uint64_t oom_kills;		  /* from the jail's memory cgroup */
+	uint64_t pids_max_hits;		  /* forks refused at the cgroup's pids.max */
+	int64_t processes_max;		  /* most processes at once, or -1 when not measurable */
+	int landlock_abi;		  /* the Landlock ABI the jail got, 0 for none */
 	char enforced[STATUS_DETAIL_MAX]; /* the jail's self-check read-back, "" if none */
 	struct violation violations[MAX_VIOLATIONS]; /* refused syscalls, distinct */
 	size_t nviolations;
 	uint64_t violations_dropped; /* refusals of syscalls past MAX_VIOLATIONS kinds */
 	struct capbuf out, err;
-	struct py_error *error;   /* uncaught exception reported by the runner */
-	int output_fd;            /* the /output tmpfs root, or -1 */
+	struct py_error *error; /* uncaught exception reported by the runner */
+	int output_fd;		/* the /output tmpfs root, or -1 */
 	struct bridge_stats bridge;
 	struct call_record *calls;
 	size_t ncalls;

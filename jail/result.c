@@ -19,10 +19,10 @@
 #include "jail/log.h"
 #include "jail/util.h"
 
-#define CHECK(x)                                                                     \
-	do {                                                                         \
-		if ((x) != yajl_gen_status_ok)                                       \
-			goto fail;                                                   \
+#define CHECK(x)                                                                                   \
+	do {                                                                                       \
+		if ((x) != yajl_gen_status_ok)                                                     \
+			goto fail;                                                                 \
 	} while (0)
 
 static yajl_gen_status key(yajl_gen g, const char *k)
@@ -371,8 +371,10 @@ static int gen_policy(yajl_gen g, const struct config *cfg)
 
 		if (a == SCMP_ACT_ALLOW)
 			(void)snprintf(act, sizeof(act), "allow");
-		else if ((a & 0xffff0000u) == SCMP_ACT_ERRNO(0) && strerrorname_np((int)(a & 0xffff)))
-			(void)snprintf(act, sizeof(act), "errno:%s", strerrorname_np((int)(a & 0xffff)));
+		else if ((a & 0xffff0000u) == SCMP_ACT_ERRNO(0) &&
+			 strerrorname_np((int)(a & 0xffff)))
+			(void)snprintf(act, sizeof(act), "errno:%s",
+				       strerrorname_np((int)(a & 0xffff)));
 		else if (a == SCMP_ACT_KILL_PROCESS)
 			(void)snprintf(act, sizeof(act), "kill_process");
 		else if (a == SCMP_ACT_KILL_THREAD)
@@ -389,8 +391,8 @@ fail:
 	return -1;
 }
 
-int result_print_json(const struct config *cfg, const struct outcome *o,
-		      const struct capture *c, const struct verdict *v)
+int result_print_json(const struct config *cfg, const struct outcome *o, const struct capture *c,
+		      const struct verdict *v)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -498,8 +500,8 @@ fail:
 	return r;
 }
 
-char *result_audit_line(const struct config *cfg, const struct outcome *o,
-			const struct capture *c, const struct verdict *v, size_t *line_len)
+char *result_audit_line(const struct config *cfg, const struct outcome *o, const struct capture *c,
+			const struct verdict *v, size_t *line_len)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;

@@ -100,8 +100,8 @@ void run_load_policy(struct config *cfg)
 		r = policy_parse(text, len, cfg->policy_path, &cfg->policy, err, sizeof(err));
 		free(text);
 	} else {
-		r = policy_parse(actjail_default_policy, actjail_default_policy_len,
-				 "default.json", &cfg->policy, err, sizeof(err));
+		r = policy_parse(actjail_default_policy, actjail_default_policy_len, "default.json",
+				 &cfg->policy, err, sizeof(err));
 	}
 	/* A policy that cannot be read or understood is a setup error (125):
 	 * the jail it describes cannot be built. Out of memory is not the
@@ -112,7 +112,6 @@ void run_load_policy(struct config *cfg)
 	if (r < 0)
 		die("policy", 0, "%s", err);
 }
-
 
 /* Each jail gets its own cgroup where the host has them: as root, or in a
  * delegated --cgroup-parent. Without, the rlimits enforce what they can;
@@ -131,7 +130,8 @@ static void setup_cgroups_or_die(struct config *cfg)
 	r = cgroup_discover(&lay);
 	if (r < 0) {
 		if (cfg->cgroup_parent)
-			die("cgroup", -r, "no cgroup hierarchy with the memory and pids controllers");
+			die("cgroup", -r,
+			    "no cgroup hierarchy with the memory and pids controllers");
 		log_verbose("no usable cgroup hierarchy: limits by rlimits only");
 		goto check;
 	}
@@ -146,8 +146,8 @@ static void setup_cgroups_or_die(struct config *cfg)
 		log_warn("cgroup: %s; limits by rlimits only", err);
 		cfg->cg.version = CG_NONE;
 	} else {
-		log_verbose("cgroup v%d %s", cfg->cg.version, cfg->cg.dir[0] ? cfg->cg.dir[0]
-							      : cfg->cg.dir[CG1_PIDS]);
+		log_verbose("cgroup v%d %s", cfg->cg.version,
+			    cfg->cg.dir[0] ? cfg->cg.dir[0] : cfg->cg.dir[CG1_PIDS]);
 	}
 check:
 	/* the policy marks cpus best-effort (or the check below refuses) */
@@ -242,7 +242,6 @@ static void pick_uid_or_die(struct config *cfg)
 	    cfg->uid_range_start);
 }
 
-
 /* VmHWM, not ru_maxrss: the latter carries the RSS of whatever process
  * exec'd actjail (exec_mmap keeps the old mm's high-water mark). */
 static void log_peak_memory(void)
@@ -257,7 +256,6 @@ static void log_peak_memory(void)
 			log_verbose("launcher peak memory %lu KiB", strtoul(line + 6, NULL, 10));
 	fclose(f);
 }
-
 
 /* Files the run writes on the host are held from before the jail exists:
  * a run that could not be recorded does not happen (the audit log), and a
@@ -309,8 +307,9 @@ static scmp_filter_ctx compile_filter_or_die(const struct config *cfg)
 	/* a policy that takes away what the jail's own init needs after the
 	 * filter would fail every run, or hang it */
 	if (spawn_check_policy(cfg, err, sizeof(err)) < 0)
-		die("policy", 0, "%s refuses what the jail's init needs after the filter: %s (allow them)",
-		    name, err);
+		die("policy", 0,
+		    "%s refuses what the jail's init needs after the filter: %s (allow them)", name,
+		    err);
 	r = seccomp_compile(&cfg->policy.seccomp, name, &filter, err, sizeof(err));
 	if (r < 0)
 		die("compile seccomp filter", -r, "%s", err);
@@ -328,9 +327,10 @@ static void capture(const struct config *cfg, const struct outcome *o, struct ca
 		return;
 	capture_run(o->output_fd, cfg->output_dir_fd, &cfg->policy.limits, cap);
 	for (size_t i = 0; i < cap->nfiles; i++)
-		log_verbose("captured /output/%s (%llu bytes, sha256 %.16s...)%s%s", cap->files[i].path,
-			    (unsigned long long)cap->files[i].size, cap->files[i].sha256,
-			    cfg->output_dir ? " into " : "", cfg->output_dir ? cfg->output_dir : "");
+		log_verbose("captured /output/%s (%llu bytes, sha256 %.16s...)%s%s",
+			    cap->files[i].path, (unsigned long long)cap->files[i].size,
+			    cap->files[i].sha256, cfg->output_dir ? " into " : "",
+			    cfg->output_dir ? cfg->output_dir : "");
 	for (size_t i = 0; i < cap->nskipped; i++)
 		log_verbose("skipped /output/%s: %s", cap->skipped[i].path, cap->skipped[i].reason);
 	if (!cap->host_failures)
@@ -338,9 +338,9 @@ static void capture(const struct config *cfg, const struct outcome *o, struct ca
 	for (size_t i = 0; !first && i < cap->nskipped; i++)
 		if (cap->skipped[i].host_failure)
 			first = &cap->skipped[i];
-	log_error("capture into %s: %zu file%s not written (first: /output/%s: %s)", cfg->output_dir,
-		  cap->host_failures, cap->host_failures == 1 ? "" : "s", first->path,
-		  strerror(first->err));
+	log_error("capture into %s: %zu file%s not written (first: /output/%s: %s)",
+		  cfg->output_dir, cap->host_failures, cap->host_failures == 1 ? "" : "s",
+		  first->path, strerror(first->err));
 	/* files the program left were lost on the way to the host: an
 	 * otherwise clean run is not "ok" (docs/result.md) */
 	if (!strcmp(v->status, "ok"))
@@ -357,7 +357,8 @@ static void report(const struct config *cfg, const struct outcome *o, const stru
 	if (o->end == END_SETUP_ERROR || o->end == END_INTERNAL) {
 		const char *hint = log_hint(o->setup_step, o->setup_errno);
 
-		log_error("%s: %s%s%s", o->setup_step, o->setup_errno ? strerror(o->setup_errno) : "failed",
+		log_error("%s: %s%s%s", o->setup_step,
+			  o->setup_errno ? strerror(o->setup_errno) : "failed",
 			  o->setup_detail[0] ? ": " : "", o->setup_detail);
 		if (hint)
 			log_error("hint: %s", hint);
@@ -375,7 +376,8 @@ static void report(const struct config *cfg, const struct outcome *o, const stru
 		if (r < 0) {
 			/* the run happened but its record is missing: say so, and
 			 * fail (docs/result.md, audit_error) */
-			log_error("audit log %s: record not written: %s", cfg->audit_log, strerror(-r));
+			log_error("audit log %s: record not written: %s", cfg->audit_log,
+				  strerror(-r));
 			v->audit_errno = -r;
 			v->exit_code = EXIT_SETUP;
 		}

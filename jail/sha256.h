@@ -10,9 +10,9 @@
 
 struct sha256_ctx {
 	uint32_t state[8];
-	uint64_t bytes;          /* total message length so far */
+	uint64_t bytes; /* total message length so far */
 	unsigned char block[64];
-	size_t used;             /* bytes of block filled */
+	size_t used; /* bytes of block filled */
 };
 
 void sha256_init(struct sha256_ctx *c);

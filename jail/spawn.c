@@ -43,7 +43,11 @@
 #define JAIL_WORKDIR "/tmp"
 
 /* Final descriptor layout inside the jail. */
-enum { FD_BRIDGE = 3, FD_STATUS = 4, FD_FIRST_FREE = 5 };
+enum {
+	FD_BRIDGE = 3,
+	FD_STATUS = 4,
+	FD_FIRST_FREE = 5
+};
 
 static char pty_path[64]; /* the jail's pty slave, when it has one */
 static char *strings_start;
@@ -122,7 +126,8 @@ static void read_filter_or_die(int fd, struct sock_fprog *prog)
 			if (n < 0)
 				die("load seccomp filter", errno, "read filter");
 			if (n == 0)
-				die("load seccomp filter", EPROTO, "the launcher sent no complete filter");
+				die("load seccomp filter", EPROTO,
+				    "the launcher sent no complete filter");
 			got += (size_t)n;
 		}
 		if (part == 0) {
@@ -392,7 +397,8 @@ static _Noreturn void abort_child_and_die(struct jail *j, const char *step, int 
 
 void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct jail *j)
 {
-	int status[2], bridge[2], bpf[2], in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int status[2], bridge[2], bpf[2], in[2] = { -1, -1 }, out[2] = { -1, -1 },
+					  err[2] = { -1, -1 };
 	struct clone_args ca = { 0 };
 	int pidfd = -1, r;
 	long pid;
@@ -439,8 +445,12 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 	if (pid < 0)
 		die("clone", errno, "new user, mount, pid, net, ipc, uts and cgroup namespaces");
 	if (pid == 0) {
-		struct child_fds fds = { .status = status[1], .bridge = bridge[1], .in = in[0],
-					 .out = out[1], .err = err[1], .bpf = bpf[0] };
+		struct child_fds fds = { .status = status[1],
+					 .bridge = bridge[1],
+					 .in = in[0],
+					 .out = out[1],
+					 .err = err[1],
+					 .bpf = bpf[0] };
 
 		(void)close(status[0]);
 		(void)close(bpf[1]);
@@ -500,18 +510,24 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
  * own notification, whose listener that very sendmsg carries. */
 struct init_call {
 	const char *name;
-	unsigned known;  /* bit i: args[i] is what init passes */
+	unsigned known; /* bit i: args[i] is what init passes */
 	uint64_t args[6];
 	bool pty_only;
 };
 
 static const struct init_call init_calls[] = {
-	{ "sendmsg" }, /* the listener, over the status socket */
+	{ "sendmsg" },				/* the listener, over the status socket */
 	{ "sendto", 1u << 4 | 1u << 5, { 0 } }, /* status records: no address */
-	{ "openat" },	   { "newfstatat" }, { "read" }, { "close" }, /* the self-check */
+	{ "openat" },
+	{ "newfstatat" },
+	{ "read" },
+	{ "close" }, /* the self-check */
 	{ "clone", 1u << 0, { CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD } }, /* fork */
-	{ "wait4" },	   { "exit_group" },
-	{ "rt_sigprocmask" }, { "rt_sigaction" }, { "setsid" },
+	{ "wait4" },
+	{ "exit_group" },
+	{ "rt_sigprocmask" },
+	{ "rt_sigaction" },
+	{ "setsid" },
 	{ "ioctl", 1u << 1, { 0, TIOCSCTTY }, true },
 	{ "execve" },
 };
@@ -530,7 +546,8 @@ int spawn_check_policy(const struct config *cfg, char *err, size_t errlen)
 		if (c->pty_only && !cfg->use_pty)
 			continue;
 		r = nr < 0 ? -ENOSYS
-			   : seccomp_policy_action(&cfg->policy.seccomp, nr, c->args, c->known, &act);
+			   : seccomp_policy_action(&cfg->policy.seccomp, nr, c->args, c->known,
+						   &act);
 		if (r == 0 && (act == SCMP_ACT_ALLOW || act == SCMP_ACT_LOG))
 			continue;
 		if (used < errlen) {

@@ -17,14 +17,14 @@
 
 /* The launcher's side of a running jail. Every fd is close-on-exec. */
 struct jail {
-	pid_t pid;      /* the jail's init, in our pid namespace */
+	pid_t pid; /* the jail's init, in our pid namespace */
 	int pidfd;
-	int status_fd;  /* SOCK_SEQPACKET: struct status_msg records */
-	int bridge_fd;  /* SOCK_STREAM: newline-delimited JSON */
-	int stdin_fd;   /* write end of the program's stdin, or -1 */
-	int stdout_fd;  /* read end of the program's stdout (the pty master with a terminal) */
-	int stderr_fd;  /* read end of the program's stderr, or -1 with a terminal */
-	int pty_fd;     /* pty master, or -1 */
+	int status_fd; /* SOCK_SEQPACKET: struct status_msg records */
+	int bridge_fd; /* SOCK_STREAM: newline-delimited JSON */
+	int stdin_fd;  /* write end of the program's stdin, or -1 */
+	int stdout_fd; /* read end of the program's stdout (the pty master with a terminal) */
+	int stderr_fd; /* read end of the program's stderr, or -1 with a terminal */
+	int pty_fd;    /* pty master, or -1 */
 	uint64_t start_ns;
 };
 

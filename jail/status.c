@@ -27,7 +27,9 @@ int status_send_fd(int sock, uint32_t kind, int fd)
 	struct status_msg m = { .kind = kind };
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c;
 
@@ -45,7 +47,9 @@ int status_recv(int sock, struct status_msg *m, int *passed_fd)
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int) * 4)];
 		struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = cbuf,
 				     .msg_controllen = sizeof(cbuf) };
 		struct cmsghdr *c;
 		ssize_t n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);

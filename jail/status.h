@@ -11,16 +11,16 @@
 #include <stdint.h>
 
 enum status_kind {
-	ST_GO = 1,         /* launcher -> init: maps written, build the jail */
-	ST_SETUP_ERROR,    /* step, err, detail */
-	ST_EXEC_ERROR,     /* err: execve's errno */
-	ST_OUTPUT_FD,      /* carries the /output tmpfs root via SCM_RIGHTS */
-	ST_READY,          /* setup done, the program is being started */
-	ST_EXITED,         /* value: exit status */
-	ST_SIGNALED,       /* value: signal number */
-	ST_LANDLOCK,       /* value: the Landlock ABI applied (0: none) */
-	ST_ENFORCED,       /* detail: the self-check's "key=value ..." read-back */
-	ST_NOTIFY_FD,      /* carries the seccomp listener via SCM_RIGHTS */
+	ST_GO = 1,	/* launcher -> init: maps written, build the jail */
+	ST_SETUP_ERROR, /* step, err, detail */
+	ST_EXEC_ERROR,	/* err: execve's errno */
+	ST_OUTPUT_FD,	/* carries the /output tmpfs root via SCM_RIGHTS */
+	ST_READY,	/* setup done, the program is being started */
+	ST_EXITED,	/* value: exit status */
+	ST_SIGNALED,	/* value: signal number */
+	ST_LANDLOCK,	/* value: the Landlock ABI applied (0: none) */
+	ST_ENFORCED,	/* detail: the self-check's "key=value ..." read-back */
+	ST_NOTIFY_FD,	/* carries the seccomp listener via SCM_RIGHTS */
 };
 
 /* Room for the self-check's record (ST_ENFORCED), which grows with each layer. */

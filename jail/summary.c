@@ -36,8 +36,7 @@ void result_log_violations(const struct outcome *o, const struct capture *c)
 				    c->skipped[i].reason);
 }
 
-void result_print_summary(const struct outcome *o, const struct capture *c,
-			  const struct verdict *v)
+void result_print_summary(const struct outcome *o, const struct capture *c, const struct verdict *v)
 {
 	size_t refused = o->nviolations;
 	char also[48] = "";
@@ -51,7 +50,8 @@ void result_print_summary(const struct outcome *o, const struct capture *c,
 		      "actjail: %s%s%s%s, exit %d, %llu.%03llu s, cpu %llu ms, peak %llu KiB, "
 		      "%zu file%s captured%s%s%s\n",
 		      v->status, v->reason ? " (" : "", v->reason ? v->reason : "",
-		      v->reason ? ")" : "", v->exit_code, (unsigned long long)(o->duration_ms / 1000),
+		      v->reason ? ")" : "", v->exit_code,
+		      (unsigned long long)(o->duration_ms / 1000),
 		      (unsigned long long)(o->duration_ms % 1000), (unsigned long long)o->cpu_ms,
 		      (unsigned long long)o->memory_peak_kib, c ? c->nfiles : 0,
 		      c && c->nfiles == 1 ? "" : "s", o->out.truncated ? ", stdout truncated" : "",

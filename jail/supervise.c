@@ -65,7 +65,7 @@ struct supervisor {
 	struct channel bridge; /* to the jail (fd 3 inside) */
 	struct inbound msgs;   /* what the jail sends, parsed and routed */
 	struct calls *calls;
-	int notify_fd;         /* the jail's seccomp listener, or -1 */
+	int notify_fd; /* the jail's seccomp listener, or -1 */
 	/* the caller's stdin on its way to the program (exec) */
 	char in[IN_BUF];
 	size_t inlen, inoff;

@@ -36,22 +36,22 @@ static inline void close_pairp(int (*p)[2])
 	closep(&(*p)[1]);
 }
 
-#define _cleanup_free_  __attribute__((cleanup(freep)))
+#define _cleanup_free_	__attribute__((cleanup(freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
-#define _cleanup_pair_  __attribute__((cleanup(close_pairp)))
+#define _cleanup_pair_	__attribute__((cleanup(close_pairp)))
 
 /* Hand ownership on: return the value and leave the variable empty. */
-#define steal_ptr(pp)                                                                \
-	({                                                                           \
-		__typeof__(*(pp)) p_ = *(pp);                                        \
-		*(pp) = NULL;                                                        \
-		p_;                                                                  \
+#define steal_ptr(pp)                                                                              \
+	({                                                                                         \
+		__typeof__(*(pp)) p_ = *(pp);                                                      \
+		*(pp) = NULL;                                                                      \
+		p_;                                                                                \
 	})
-#define steal_fd(pfd)                                                                \
-	({                                                                           \
-		int fd_ = *(pfd);                                                    \
-		*(pfd) = -1;                                                         \
-		fd_;                                                                 \
+#define steal_fd(pfd)                                                                              \
+	({                                                                                         \
+		int fd_ = *(pfd);                                                                  \
+		*(pfd) = -1;                                                                       \
+		fd_;                                                                               \
 	})
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

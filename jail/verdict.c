@@ -42,7 +42,8 @@ struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 				       (o->signal == SIGKILL && o->cpu_ms >= l->cpu_time_ms))) {
 			v = (struct verdict){ "timeout", "cpu_time", EXIT_TIMEOUT };
 		} else {
-			v = (struct verdict){ "killed", failure_reason(o), EXIT_SIGNAL_BASE + o->signal };
+			v = (struct verdict){ "killed", failure_reason(o),
+					      EXIT_SIGNAL_BASE + o->signal };
 		}
 		break;
 	case END_TIMEOUT:
@@ -56,8 +57,9 @@ struct verdict result_verdict(const struct config *cfg, const struct outcome *o)
 	case END_INTERNAL:
 		return (struct verdict){ "internal_error", "launcher", EXIT_SETUP };
 	case END_EXEC_ERROR:
-		v.exit_code = o->exec_errno == ENOENT || o->exec_errno == ENOTDIR ? EXIT_NOT_FOUND
-										  : EXIT_CANNOT_EXEC;
+		v.exit_code = o->exec_errno == ENOENT || o->exec_errno == ENOTDIR
+				      ? EXIT_NOT_FOUND
+				      : EXIT_CANNOT_EXEC;
 		break;
 	}
 	/* the memory cgroup's OOM killer acted on a run that failed; a time

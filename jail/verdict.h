@@ -15,7 +15,7 @@ struct verdict {
 	const char *reason; /* NULL for ok; wall_time, cpu_time, memory, pids,
 			     * output_limit, signal, exit, setup, output,
 			     * launcher */
-	int exit_code;      /* what actjail exits with (exitcodes.h) */
+	int exit_code;	    /* what actjail exits with (exitcodes.h) */
 	int audit_errno;    /* the audit record could not be written, else 0 */
 };
 

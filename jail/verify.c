@@ -261,8 +261,8 @@ void verify_child_or_die(const struct config *cfg, int landlock_abi, char *recor
 		     "seccomp=filter seccomp_filters=%d no_new_privs=1 capabilities=none "
 		     "uid_map=%u:%u gid_map=%u:%u mounts=%u writable_mounts=%u network=lo "
 		     "landlock_abi=%d",
-		     filters, JAIL_UID, (unsigned)cfg->host_uid, JAIL_GID, (unsigned)cfg->host_gid, mounts,
-		     writable, landlock_abi);
+		     filters, JAIL_UID, (unsigned)cfg->host_uid, JAIL_GID, (unsigned)cfg->host_gid,
+		     mounts, writable, landlock_abi);
 	if (n < 0 || (size_t)n >= len)
 		die("self-check", E2BIG, "the record does not fit");
 	(void)check_ucounts(record, len, (size_t)n);

@@ -52,8 +52,8 @@ static void record(struct outcome *o, enum violation_kind kind, const struct sec
 		o->violations_dropped++;
 		return;
 	}
-	o->violations[i] = (struct violation){ .kind = kind, .nr = req->data.nr, .err = err,
-					       .count = 1 };
+	o->violations[i] =
+		(struct violation){ .kind = kind, .nr = req->data.nr, .err = err, .count = 1 };
 	memcpy(o->violations[i].first_args, req->data.args, sizeof(req->data.args));
 	(void)snprintf(o->violations[i].address, sizeof(o->violations[i].address), "%s", address);
 	o->nviolations++;
@@ -139,7 +139,8 @@ int violation_notify_event(const struct config *cfg, int notify_fd, uint32_t eve
 	/* the task may be gone already: nothing to answer then. A kernel
 	 * without FLAG_CONTINUE (before 5.5) refuses it: the check is then
 	 * refused, never left waiting. */
-	if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINVAL && resp.flags) {
+	if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINVAL &&
+	    resp.flags) {
 		resp.flags = 0;
 		resp.error = -ENETUNREACH;
 		(void)ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);

@@ -238,7 +238,7 @@ struct limit_spec {
 	}
 /* Upper bounds keep every value far from overflow once converted to bytes. */
 static const struct limit_spec limit_specs[] = {
-    /* clang-format off */
+	/* clang-format off */
 	LIM("timeout", timeout_ms, LIMIT_SECONDS, 1, 86400, 30),
 	LIM("cpu_time", cpu_time_ms, LIMIT_SECONDS, 0, 86400, 0),
 	LIM("memory_mib", memory_mib, LIMIT_COUNT, 16, 1048576, 512),
@@ -259,7 +259,7 @@ static const struct limit_spec limit_specs[] = {
 	LIM("max_in_flight", max_in_flight, LIMIT_COUNT, 1, 4096, 64),
 	LIM("max_bridge_bytes", max_bridge_bytes, LIMIT_COUNT, 1024, 1099511627776, 1073741824),
 	LIM("cpus", cpu_millis, LIMIT_MILLI, 0, 1024, 1),
-    /* clang-format on */
+	/* clang-format on */
 };
 #undef LIM
 #define NLIMITS (sizeof(limit_specs) / sizeof(limit_specs[0]))
@@ -329,7 +329,7 @@ static int parse_limits(struct pctx *c, const struct json_node *obj, struct limi
 
 static int parse_identity(struct pctx *c, const struct json_node *obj, struct policy *p)
 {
-	static const char *const known[] = {"uid", "gid", "uid_range", NULL};
+	static const char *const known[] = { "uid", "gid", "uid_range", NULL };
 	const struct json_node *n;
 	uint64_t v, count;
 	int r;
@@ -344,8 +344,8 @@ static int parse_identity(struct pctx *c, const struct json_node *obj, struct po
 			return r;
 		if (n->u.array.len != 2)
 			return fail(c, n, "identity.uid_range", "must be [START, COUNT]");
-		if ((r = get_u64_in(c, n->u.array.items[0], "identity.uid_range[0]", 1,
-				    4294967294U, &v)) ||
+		if ((r = get_u64_in(c, n->u.array.items[0], "identity.uid_range[0]", 1, 4294967294U,
+				    &v)) ||
 		    (r = get_u64_in(c, n->u.array.items[1], "identity.uid_range[1]", 1, 65536,
 				    &count)))
 			return r;
@@ -440,7 +440,7 @@ static const struct {
 	const char *name;
 	int value;
 } errno_names[] = {
-    /* clang-format off */
+	/* clang-format off */
 	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EINTR", EINTR }, { "EIO", EIO },
 	{ "EBADF", EBADF }, { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM }, { "EACCES", EACCES },
 	{ "EFAULT", EFAULT }, { "EBUSY", EBUSY }, { "EEXIST", EEXIST }, { "ENODEV", ENODEV },
@@ -449,7 +449,7 @@ static const struct {
 	{ "EOPNOTSUPP", EOPNOTSUPP }, { "EPROTONOSUPPORT", EPROTONOSUPPORT },
 	{ "EAFNOSUPPORT", EAFNOSUPPORT }, { "EADDRNOTAVAIL", EADDRNOTAVAIL },
 	{ "ENETUNREACH", ENETUNREACH }, { "ECONNREFUSED", ECONNREFUSED },
-    /* clang-format on */
+	/* clang-format on */
 };
 
 int policy_parse_action(const char *s, uint32_t *action)
@@ -458,11 +458,11 @@ int policy_parse_action(const char *s, uint32_t *action)
 		const char *name;
 		uint32_t action;
 	} plain[] = {
-	    {"allow", SCMP_ACT_ALLOW},
-	    {"log", SCMP_ACT_LOG},
-	    {"kill_process", SCMP_ACT_KILL_PROCESS},
-	    {"kill_thread", SCMP_ACT_KILL_THREAD},
-	    {"trap", SCMP_ACT_TRAP},
+		{ "allow", SCMP_ACT_ALLOW },
+		{ "log", SCMP_ACT_LOG },
+		{ "kill_process", SCMP_ACT_KILL_PROCESS },
+		{ "kill_thread", SCMP_ACT_KILL_THREAD },
+		{ "trap", SCMP_ACT_TRAP },
 	};
 	unsigned long v = 0;
 
@@ -596,8 +596,8 @@ static int parse_datum(struct pctx *c, const struct json_node *n, const char *pa
 static int parse_arg(struct pctx *c, const struct json_node *obj, const char *path,
 		     struct policy_arg *a)
 {
-	static const char *const known[] = {"index", "op", "value", "mask", NULL};
-	static const char *const ops[] = {"eq", "ne", "lt", "le", "gt", "ge", "masked_eq"};
+	static const char *const known[] = { "index", "op", "value", "mask", NULL };
+	static const char *const ops[] = { "eq", "ne", "lt", "le", "gt", "ge", "masked_eq" };
 	const struct json_node *index, *op, *value, *mask;
 	char p[200], s[64];
 	uint64_t v;
@@ -658,9 +658,9 @@ static int parse_arg(struct pctx *c, const struct json_node *obj, const char *pa
 static int parse_rule(struct pctx *c, const struct json_node *obj, const char *path,
 		      struct policy_seccomp *s, size_t *cap)
 {
-	static const char *const known[] = {"syscall", "syscalls", "action", "args", NULL};
+	static const char *const known[] = { "syscall", "syscalls", "action", "args", NULL };
 	const struct json_node *one, *many, *action, *args, *const *names;
-	struct policy_rule tmpl = {0}, *rule;
+	struct policy_rule tmpl = { 0 }, *rule;
 	size_t nnames = 1;
 	char p[200];
 	int r;
@@ -754,9 +754,9 @@ static int parse_allow(struct pctx *c, const struct json_node *arr, struct polic
 		for (size_t j = first; j < s->nrules; j++)
 			if (s->rules[j].nr == rule->nr)
 				return fail(
-				    c, arr->u.array.items[i], p,
-				    "syscall \"%s\" listed twice (first at seccomp.allow[%zu])",
-				    rule->name, j - first);
+					c, arr->u.array.items[i], p,
+					"syscall \"%s\" listed twice (first at seccomp.allow[%zu])",
+					rule->name, j - first);
 		s->nrules++;
 	}
 	return 0;
@@ -764,7 +764,7 @@ static int parse_allow(struct pctx *c, const struct json_node *arr, struct polic
 
 static int parse_seccomp(struct pctx *c, const struct json_node *obj, struct policy_seccomp *s)
 {
-	static const char *const known[] = {"default_action", "allow", "rules", NULL};
+	static const char *const known[] = { "default_action", "allow", "rules", NULL };
 	const struct json_node *def, *allow, *rules;
 	size_t cap = 0;
 	int r;
@@ -820,8 +820,9 @@ static int parse_best_effort(struct pctx *c, const struct json_node *arr, struct
 			if (!strcmp(n->u.string.ptr, names[k].name))
 				break;
 		if (k == sizeof(names) / sizeof(names[0]))
-			return fail(c, n, path, "not a limit or layer that can be best-effort "
-						"(memory_mib, pids, cpus, violations)");
+			return fail(c, n, path,
+				    "not a limit or layer that can be best-effort "
+				    "(memory_mib, pids, cpus, violations)");
 		p->best_effort |= names[k].bit;
 	}
 	return 0;
@@ -829,9 +830,9 @@ static int parse_best_effort(struct pctx *c, const struct json_node *arr, struct
 
 static int parse_root(struct pctx *c, const struct json_node *root, struct policy *p)
 {
-	static const char *const known[] = {"name",	     "limits",	    "identity", "env",
-					    "seccomp",	     "cgroup_parent", "best_effort", "landlock",
-					    NULL};
+	static const char *const known[] = { "name",	    "limits",	"identity",
+					     "env",	    "seccomp",	"cgroup_parent",
+					     "best_effort", "landlock", NULL };
 	const struct json_node *n;
 	int r;
 
@@ -873,7 +874,8 @@ static int parse_root(struct pctx *c, const struct json_node *root, struct polic
 		else if (!strcmp(n->u.string.ptr, "off"))
 			p->landlock = POLICY_LANDLOCK_OFF;
 		else
-			return fail(c, n, "landlock", "must be \"required\", \"preferred\" or \"off\"");
+			return fail(c, n, "landlock",
+				    "must be \"required\", \"preferred\" or \"off\"");
 	}
 	n = json_get(root, "seccomp");
 	if (!n)
@@ -884,10 +886,10 @@ static int parse_root(struct pctx *c, const struct json_node *root, struct polic
 int policy_parse(const char *text, size_t len, const char *filename, struct policy *out, char *err,
 		 size_t errlen)
 {
-	struct pctx c = {filename ? filename : "(policy)", err, errlen};
+	struct pctx c = { filename ? filename : "(policy)", err, errlen };
 	__attribute__((cleanup(free_json))) struct json_node *root = NULL;
 	struct json_error jerr;
-	struct policy p = {.uid = 65534, .gid = 65534};
+	struct policy p = { .uid = 65534, .gid = 65534 };
 	int r;
 
 	memset(out, 0, sizeof(*out));

@@ -17,26 +17,26 @@
 
 /* Effective limits of one run. 0 means "no limit" only where documented. */
 struct limits {
-	uint64_t timeout_ms;          /* wall clock; default 30000 */
-	uint64_t memory_mib;          /* RLIMIT_DATA; default 512 */
-	uint64_t pids;                /* RLIMIT_NPROC in the jail's userns; default 64 */
-	uint64_t cpu_time_ms;         /* RLIMIT_CPU, rounded up to seconds; 0 = none */
-	uint64_t open_files;          /* RLIMIT_NOFILE; default 256 */
-	uint64_t file_size_mib;       /* RLIMIT_FSIZE; default 64 */
-	uint64_t tmp_mib;             /* size of /tmp tmpfs; default 64 */
-	uint64_t shm_mib;             /* size of /dev/shm tmpfs; default 16 */
-	uint64_t output_mib;          /* size of /output tmpfs; default 64 */
-	uint64_t output_inodes;       /* inodes of /output tmpfs; default 1024 */
-	uint64_t stdout_bytes;        /* kept (json) or forwarded; default 1 MiB */
-	uint64_t stderr_bytes;        /* default 1 MiB */
-	uint64_t capture_files;       /* default 100 */
+	uint64_t timeout_ms;	      /* wall clock; default 30000 */
+	uint64_t memory_mib;	      /* RLIMIT_DATA; default 512 */
+	uint64_t pids;		      /* RLIMIT_NPROC in the jail's userns; default 64 */
+	uint64_t cpu_time_ms;	      /* RLIMIT_CPU, rounded up to seconds; 0 = none */
+	uint64_t open_files;	      /* RLIMIT_NOFILE; default 256 */
+	uint64_t file_size_mib;	      /* RLIMIT_FSIZE; default 64 */
+	uint64_t tmp_mib;	      /* size of /tmp tmpfs; default 64 */
+	uint64_t shm_mib;	      /* size of /dev/shm tmpfs; default 16 */
+	uint64_t output_mib;	      /* size of /output tmpfs; default 64 */
+	uint64_t output_inodes;	      /* inodes of /output tmpfs; default 1024 */
+	uint64_t stdout_bytes;	      /* kept (json) or forwarded; default 1 MiB */
+	uint64_t stderr_bytes;	      /* default 1 MiB */
+	uint64_t capture_files;	      /* default 100 */
 	uint64_t capture_file_bytes;  /* default 10 MiB */
 	uint64_t capture_total_bytes; /* default 64 MiB */
 	uint64_t max_message_bytes;   /* one bridge line; default 16 MiB */
-	uint64_t max_calls;           /* tool calls per run; default 100000 */
+	uint64_t max_calls;	      /* tool calls per run; default 100000 */
 	uint64_t max_bridge_bytes;    /* bytes through the bridge per run; default 1 GiB */
-	uint64_t max_in_flight;       /* tool calls at once; default 64 */
-	uint64_t cpu_millis;          /* CPU quota in thousandths of a CPU (cgroup); default 1000 */
+	uint64_t max_in_flight;	      /* tool calls at once; default 64 */
+	uint64_t cpu_millis;	      /* CPU quota in thousandths of a CPU (cgroup); default 1000 */
 };
 
 /* Limits and layers a policy may mark best-effort: applied where the host
@@ -60,16 +60,16 @@ enum policy_cmp {
 };
 
 struct policy_arg {
-	unsigned index;     /* 0..5 */
+	unsigned index; /* 0..5 */
 	enum policy_cmp op;
-	uint64_t mask;      /* masked_eq only */
+	uint64_t mask; /* masked_eq only */
 	uint64_t value;
 };
 
 struct policy_rule {
-	int nr;             /* native syscall number, resolved at parse time */
+	int nr; /* native syscall number, resolved at parse time */
 	char name[48];
-	uint32_t action;    /* a libseccomp SCMP_ACT_* value */
+	uint32_t action; /* a libseccomp SCMP_ACT_* value */
 	struct policy_arg args[6];
 	unsigned nargs;
 	unsigned line, column; /* where the rule stood, for error messages */
@@ -102,19 +102,19 @@ enum policy_landlock {
 };
 
 struct policy {
-	char *name;                /* "name" field, or "unnamed" */
+	char *name; /* "name" field, or "unnamed" */
 	struct limits limits;
-	uid_t uid;                 /* host uid when the launcher is root; default 65534 */
-	gid_t gid;                 /* default 65534 */
-	uint32_t uid_range_start;  /* identity.uid_range: per-jail host ids (root); 0 = none */
+	uid_t uid;		  /* host uid when the launcher is root; default 65534 */
+	gid_t gid;		  /* default 65534 */
+	uint32_t uid_range_start; /* identity.uid_range: per-jail host ids (root); 0 = none */
 	uint32_t uid_range_count;
-	char *cgroup_parent;       /* a delegated cgroup to create jails under, or NULL */
-	unsigned best_effort;      /* enum policy_limit_bit */
+	char *cgroup_parent;	       /* a delegated cgroup to create jails under, or NULL */
+	unsigned best_effort;	       /* enum policy_limit_bit */
 	enum policy_landlock landlock; /* "landlock": "required" | "preferred" | "off" */
-	struct policy_env *env;    /* extra environment, in file order */
+	struct policy_env *env;	       /* extra environment, in file order */
 	size_t nenv;
 	struct policy_seccomp seccomp;
-	char sha256[65];           /* hex digest of the policy text */
+	char sha256[65]; /* hex digest of the policy text */
 };
 
 /* Fill *lim with the built-in defaults documented in README.md. */
@@ -125,8 +125,8 @@ void policy_default_limits(struct limits *lim);
  * messages. On error returns -EINVAL (or -ENOMEM) and writes the message to
  * err; *out is then left zeroed and needs no policy_free().
  */
-int policy_parse(const char *text, size_t len, const char *filename,
-		 struct policy *out, char *err, size_t errlen);
+int policy_parse(const char *text, size_t len, const char *filename, struct policy *out, char *err,
+		 size_t errlen);
 
 void policy_free(struct policy *p);
 

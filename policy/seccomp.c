@@ -283,13 +283,13 @@ static int add_rule(struct cctx *c, scmp_filter_ctx ctx, const struct policy_rul
 static int add_policy_rule(struct cctx *c, scmp_filter_ctx ctx, const struct policy_rule *r)
 {
 	static const enum scmp_compare ops[] = {
-	    [POLICY_CMP_EQ] = SCMP_CMP_EQ,
-	    [POLICY_CMP_NE] = SCMP_CMP_NE,
-	    [POLICY_CMP_LT] = SCMP_CMP_LT,
-	    [POLICY_CMP_LE] = SCMP_CMP_LE,
-	    [POLICY_CMP_GT] = SCMP_CMP_GT,
-	    [POLICY_CMP_GE] = SCMP_CMP_GE,
-	    [POLICY_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+		[POLICY_CMP_EQ] = SCMP_CMP_EQ,
+		[POLICY_CMP_NE] = SCMP_CMP_NE,
+		[POLICY_CMP_LT] = SCMP_CMP_LT,
+		[POLICY_CMP_LE] = SCMP_CMP_LE,
+		[POLICY_CMP_GT] = SCMP_CMP_GT,
+		[POLICY_CMP_GE] = SCMP_CMP_GE,
+		[POLICY_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 	};
 	struct scmp_arg_cmp cmps[6];
 
@@ -297,10 +297,10 @@ static int add_policy_rule(struct cctx *c, scmp_filter_ctx ctx, const struct pol
 		const struct policy_arg *a = &r->args[i];
 
 		cmps[i] = (struct scmp_arg_cmp){
-		    .arg = a->index,
-		    .op = ops[a->op],
-		    .datum_a = a->op == POLICY_CMP_MASKED_EQ ? a->mask : a->value,
-		    .datum_b = a->op == POLICY_CMP_MASKED_EQ ? a->value : 0,
+			.arg = a->index,
+			.op = ops[a->op],
+			.datum_a = a->op == POLICY_CMP_MASKED_EQ ? a->mask : a->value,
+			.datum_b = a->op == POLICY_CMP_MASKED_EQ ? a->value : 0,
 		};
 	}
 	return add_rule(c, ctx, r, r->action, cmps, r->nargs);
@@ -315,10 +315,10 @@ static int add_cube(struct cctx *c, scmp_filter_ctx ctx, const struct policy_rul
 	for (unsigned a = 0; a < 6; a++) {
 		if (!q->mask[a])
 			continue;
-		cmps[n++] =
-		    q->mask[a] == UINT64_MAX
-			? (struct scmp_arg_cmp){a, SCMP_CMP_EQ, q->value[a], 0}
-			: (struct scmp_arg_cmp){a, SCMP_CMP_MASKED_EQ, q->mask[a], q->value[a]};
+		cmps[n++] = q->mask[a] == UINT64_MAX
+				    ? (struct scmp_arg_cmp){ a, SCMP_CMP_EQ, q->value[a], 0 }
+				    : (struct scmp_arg_cmp){ a, SCMP_CMP_MASKED_EQ, q->mask[a],
+							     q->value[a] };
 	}
 	return add_rule(c, ctx, base, base->action, cmps, n);
 }
@@ -431,7 +431,7 @@ static int order_rules(const struct policy_seccomp *p, size_t **idx)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < p->nrules; i++)
-		refs[i] = (struct rule_ref){p->rules[i].nr, i};
+		refs[i] = (struct rule_ref){ p->rules[i].nr, i };
 	qsort(refs, p->nrules, sizeof(*refs), by_syscall);
 	for (size_t i = 0; i < p->nrules; i++)
 		(*idx)[i] = refs[i].pos;
@@ -464,8 +464,8 @@ bool seccomp_net_notified(const struct policy_seccomp *p, int nr)
 static int add_net_notify(struct cctx *c, scmp_filter_ctx ctx, const struct policy_rule *r,
 			  bool notify_default)
 {
-	const struct scmp_arg_cmp no_addr = {4, SCMP_CMP_EQ, 0, 0};
-	const struct scmp_arg_cmp addr = {4, SCMP_CMP_NE, 0, 0};
+	const struct scmp_arg_cmp no_addr = { 4, SCMP_CMP_EQ, 0, 0 };
+	const struct scmp_arg_cmp addr = { 4, SCMP_CMP_NE, 0, 0 };
 	int rc = 0;
 
 	if (r->nr == SCMP_SYS(sendto))
@@ -481,7 +481,7 @@ static int add_net_notify(struct cctx *c, scmp_filter_ctx ctx, const struct poli
 int seccomp_compile(const struct policy_seccomp *p, const char *filename, scmp_filter_ctx *out,
 		    char *err, size_t errlen)
 {
-	struct cctx c = {filename ? filename : "(policy)", err, errlen};
+	struct cctx c = { filename ? filename : "(policy)", err, errlen };
 	__attribute__((cleanup(release_filter))) scmp_filter_ctx ctx = NULL;
 	size_t *idx = NULL;
 	int r;

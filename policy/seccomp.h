@@ -20,8 +20,8 @@
  * (syscall and its position in the policy) written to err. On success the
  * caller owns *out and releases it with seccomp_release().
  */
-int seccomp_compile(const struct policy_seccomp *p, const char *filename,
-		    scmp_filter_ctx *out, char *err, size_t errlen);
+int seccomp_compile(const struct policy_seccomp *p, const char *filename, scmp_filter_ctx *out,
+		    char *err, size_t errlen);
 
 /* Whether the compiled filter sends syscall nr to the launcher as a network
  * check (p->notify_net and a plain allow rule for connect or sendto)

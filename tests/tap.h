@@ -28,26 +28,26 @@ __attribute__((format(printf, 2, 3))) static inline int ok(int cond, const char 
 	return cond;
 }
 
-#define is_int(got, want, name)                                                     \
-	do {                                                                        \
-		long long g_ = (long long)(got), w_ = (long long)(want);            \
-		if (!ok(g_ == w_, "%s", name))                                      \
-			printf("#   got %lld, want %lld\n", g_, w_);                  \
+#define is_int(got, want, name)                                                                    \
+	do {                                                                                       \
+		long long g_ = (long long)(got), w_ = (long long)(want);                           \
+		if (!ok(g_ == w_, "%s", name))                                                     \
+			printf("#   got %lld, want %lld\n", g_, w_);                               \
 	} while (0)
 
-#define is_str(got, want, name)                                                     \
-	do {                                                                        \
-		const char *g_ = (got), *w_ = (want);                               \
-		if (!ok(g_ && w_ && strcmp(g_, w_) == 0, "%s", name))               \
-			printf("#   got \"%s\", want \"%s\"\n", g_ ? g_ : "(null)",   \
-			       w_ ? w_ : "(null)");                                   \
+#define is_str(got, want, name)                                                                    \
+	do {                                                                                       \
+		const char *g_ = (got), *w_ = (want);                                              \
+		if (!ok(g_ && w_ && strcmp(g_, w_) == 0, "%s", name))                              \
+			printf("#   got \"%s\", want \"%s\"\n", g_ ? g_ : "(null)",                \
+			       w_ ? w_ : "(null)");                                                \
 	} while (0)
 
-#define like(got, needle, name)                                                     \
-	do {                                                                        \
-		const char *g_ = (got), *n_ = (needle);                             \
-		if (!ok(g_ && strstr(g_, n_) != NULL, "%s", name))                  \
-			printf("#   \"%s\" does not contain \"%s\"\n", g_ ? g_ : "(null)", n_); \
+#define like(got, needle, name)                                                                    \
+	do {                                                                                       \
+		const char *g_ = (got), *n_ = (needle);                                            \
+		if (!ok(g_ && strstr(g_, n_) != NULL, "%s", name))                                 \
+			printf("#   \"%s\" does not contain \"%s\"\n", g_ ? g_ : "(null)", n_);    \
 	} while (0)
 
 static inline void diag(const char *msg)

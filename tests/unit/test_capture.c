@@ -27,7 +27,7 @@
 
 #define SHA_HELLO "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-#define DEEP_16   "deep/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16"
+#define DEEP_16	  "deep/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16"
 
 static char root[64];
 static bool as_root;
@@ -130,8 +130,8 @@ static void rm_tree(int dir)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (unlinkat(dir, e->d_name, 0) < 0 && (errno == EISDIR || errno == EPERM)) {
-			int sub =
-			    openat(dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub = openat(dir, e->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub >= 0) {
 				rm_tree(sub);
@@ -162,8 +162,7 @@ static const struct capture_skip *skip_of(const struct capture *c, const char *p
 }
 
 /* path was captured with this size and digest (when want_sha is not NULL) */
-static void captured(const struct capture *c, const char *path, uint64_t size,
-		     const char *want_sha)
+static void captured(const struct capture *c, const char *path, uint64_t size, const char *want_sha)
 {
 	const struct capture_file *f = file_of(c, path);
 
@@ -244,8 +243,8 @@ static size_t check_dest(int dst, int src, const char *prefix, const struct capt
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			int sub =
-			    openat(dst, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub = openat(dst, e->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub < 0) {
 				(*bad)++;
@@ -329,7 +328,10 @@ static void build_zoo(int src, char *big, size_t nbig, bool *have_dev)
 	(void)close(s);
 	*have_dev = mknodat(src, "null", S_IFCHR | 0600, makedev(1, 3)) == 0;
 	put(src, "bad\x01name", "control\n");
-	put(src, "bad\x7f" "del", "del\n");
+	put(src,
+	    "bad\x7f"
+	    "del",
+	    "del\n");
 	put(src, "new\nline", "newline\n");
 	put(src, "caf\xe9", "latin-1 name\n");
 	put(src, "esc\x1b[31m", "terminal escape\n");
@@ -367,7 +369,10 @@ static void check_zoo(const struct capture *c, const char *sha_big, size_t nbig,
 	else
 		skip_one("no device node: mknod is not allowed here");
 	skipped(c, "bad\x01name", "unsafe name", 0, false);
-	skipped(c, "bad\x7f" "del", "unsafe name", 0, false);
+	skipped(c,
+		"bad\x7f"
+		"del",
+		"unsafe name", 0, false);
 	skipped(c, "new\nline", "unsafe name", 0, false);
 	skipped(c, "caf\xef\xbf\xbd", "unsafe name", 0, false);
 	skipped(c, "esc\x1b[31m", "unsafe name", 0, false);

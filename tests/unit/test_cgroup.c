@@ -51,13 +51,25 @@ static const char *get(const char *dir, const char *file)
  * are plain files, so remove them before cgroup_destroy's rmdir. */
 static void clear_files(const char *dir)
 {
-	static const char *const files[] = { "memory.max", "memory.swap.max", "memory.oom.group",
-					     "pids.max", "cpu.max", "memory.peak",
-					     "memory.events", "pids.events", "cpu.stat", "pids.peak",
-					     "cgroup.procs", "cgroup.kill", "memory.limit_in_bytes",
-					     "memory.memsw.limit_in_bytes", "memory.max_usage_in_bytes",
-					     "memory.oom_control", "cpu.cfs_period_us",
-					     "cpu.cfs_quota_us", "cpuacct.usage" };
+	static const char *const files[] = { "memory.max",
+					     "memory.swap.max",
+					     "memory.oom.group",
+					     "pids.max",
+					     "cpu.max",
+					     "memory.peak",
+					     "memory.events",
+					     "pids.events",
+					     "cpu.stat",
+					     "pids.peak",
+					     "cgroup.procs",
+					     "cgroup.kill",
+					     "memory.limit_in_bytes",
+					     "memory.memsw.limit_in_bytes",
+					     "memory.max_usage_in_bytes",
+					     "memory.oom_control",
+					     "cpu.cfs_period_us",
+					     "cpu.cfs_quota_us",
+					     "cpuacct.usage" };
 	char p[1024];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -182,7 +194,8 @@ static void test_v1(void)
 		is_str(get(cg.dir[k], "cgroup.procs"), "4242", "v1: the pid joined each hierarchy");
 
 	put(cg.dir[CG1_MEMORY], "memory.max_usage_in_bytes", "5242880\n");
-	put(cg.dir[CG1_MEMORY], "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+	put(cg.dir[CG1_MEMORY], "memory.oom_control",
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
 	put(cg.dir[CG1_PIDS], "pids.events", "max 3\n");
 	put(cg.dir[CG1_CPUACCT], "cpuacct.usage", "123456789\n");
 	cgroup_read_stats(&cg, &st);

@@ -50,7 +50,7 @@ static int feed(struct frame_reader *r, struct sink *s, const char *data)
 static void test_basic(void)
 {
 	struct frame_reader r;
-	struct sink s = {0};
+	struct sink s = { 0 };
 
 	frame_reader_init(&r, 16);
 	is_int(feed(&r, &s, "one\ntwo\r\n\nthr"), 0, "feed returns 0");
@@ -71,7 +71,7 @@ static void test_byte_at_a_time(void)
 {
 	const char *in = "0123456789abcdef\n0123456789abcdefX\nok\n";
 	struct frame_reader r;
-	struct sink s = {0};
+	struct sink s = { 0 };
 	size_t maxcap = 0;
 
 	frame_reader_init(&r, 16);
@@ -92,7 +92,7 @@ static void test_byte_at_a_time(void)
 static void test_oversize(void)
 {
 	struct frame_reader r;
-	struct sink s = {0};
+	struct sink s = { 0 };
 	char big[5000];
 
 	frame_reader_init(&r, 100);
@@ -123,7 +123,7 @@ static void test_oversize(void)
 static void test_stop(void)
 {
 	struct frame_reader r;
-	struct sink s = {.stop_after = 2};
+	struct sink s = { .stop_after = 2 };
 
 	frame_reader_init(&r, 64);
 	is_int(feed(&r, &s, "a\nb\nc\n"), 7, "callback value returned");
@@ -132,7 +132,7 @@ static void test_stop(void)
 	frame_reader_free(&r);
 
 	frame_reader_init(&r, 0);
-	s = (struct sink){0};
+	s = (struct sink){ 0 };
 	feed(&r, &s, "\nx\n\n");
 	is_int(s.nlines, 2, "max 0: only empty lines");
 	is_int(s.noversize, 1, "max 0: non-empty line oversized");

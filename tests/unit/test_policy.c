@@ -62,24 +62,24 @@ static void test_minimal(void)
 static void test_full(void)
 {
 	const char *text =
-	    "{\n"
-	    "  \"name\": \"strict-1.0\",\n"
-	    "  \"limits\": {\"timeout\": 1.5, \"cpu_time\": 0.0005, \"memory_mib\": 16,\n"
-	    "             \"pids\": 32768, \"capture_file_mib\": 3, \"max_message_bytes\": 1024},\n"
-	    "  \"identity\": {\"uid\": 1000, \"gid\": 4294967294},\n"
-	    "  \"env\": {\"LANG\": \"C.UTF-8\", \"_x9\": \"\"},\n"
-	    "  \"seccomp\": {\n"
-	    "    \"default_action\": \"kill_process\",\n"
-	    "    \"allow\": [\"read\", \"write\"],\n"
-	    "    \"rules\": [\n"
-	    "      {\"syscalls\": [\"openat\", \"close\"], \"action\": \"errno:13\",\n"
-	    "       \"args\": [{\"index\": 2, \"op\": \"masked_eq\", \"mask\": \"0xFFFF\", "
-	    "\"value\": \"3\"},\n"
-	    "                {\"index\": 0, \"op\": \"ge\", \"value\": 18446744073709551615}]},\n"
-	    "      {\"syscall\": \"clone3\", \"action\": \"errno:ENOSYS\"}\n"
-	    "    ]\n"
-	    "  }\n"
-	    "}\n";
+		"{\n"
+		"  \"name\": \"strict-1.0\",\n"
+		"  \"limits\": {\"timeout\": 1.5, \"cpu_time\": 0.0005, \"memory_mib\": 16,\n"
+		"             \"pids\": 32768, \"capture_file_mib\": 3, \"max_message_bytes\": 1024},\n"
+		"  \"identity\": {\"uid\": 1000, \"gid\": 4294967294},\n"
+		"  \"env\": {\"LANG\": \"C.UTF-8\", \"_x9\": \"\"},\n"
+		"  \"seccomp\": {\n"
+		"    \"default_action\": \"kill_process\",\n"
+		"    \"allow\": [\"read\", \"write\"],\n"
+		"    \"rules\": [\n"
+		"      {\"syscalls\": [\"openat\", \"close\"], \"action\": \"errno:13\",\n"
+		"       \"args\": [{\"index\": 2, \"op\": \"masked_eq\", \"mask\": \"0xFFFF\", "
+		"\"value\": \"3\"},\n"
+		"                {\"index\": 0, \"op\": \"ge\", \"value\": 18446744073709551615}]},\n"
+		"      {\"syscall\": \"clone3\", \"action\": \"errno:ENOSYS\"}\n"
+		"    ]\n"
+		"  }\n"
+		"}\n";
 	struct policy p;
 	char err[256];
 	const struct policy_rule *r;
@@ -195,12 +195,11 @@ static void test_errors(void)
 	       " {\"syscall\": \"read\", \"action\": \"log\", \"args\": [\n"
 	       "  {\"index\": 0, \"op\": \"masked_eq\", \"value\": 1}]}]}}",
 	       "p.json:3:3: seccomp.rules[0].args[0].mask: required field is missing");
-	refuse(
-	    "{\"seccomp\": {\"default_action\": \"allow\", \"rules\": [\n"
-	    " {\"syscall\": \"read\", \"action\": \"log\", \"args\": [\n"
-	    "  {\"index\": 0, \"op\": \"masked_eq\", \"mask\": \"0xf0\", \"value\": \"0x1f\"}]}]}}",
-	    "p.json:3:60: seccomp.rules[0].args[0].value: has bits outside the mask, so the "
-	    "rule could never match");
+	refuse("{\"seccomp\": {\"default_action\": \"allow\", \"rules\": [\n"
+	       " {\"syscall\": \"read\", \"action\": \"log\", \"args\": [\n"
+	       "  {\"index\": 0, \"op\": \"masked_eq\", \"mask\": \"0xf0\", \"value\": \"0x1f\"}]}]}}",
+	       "p.json:3:60: seccomp.rules[0].args[0].value: has bits outside the mask, so the "
+	       "rule could never match");
 	refuse("{\"seccomp\": {\"default_action\": \"allow\", \"rules\": [\n"
 	       " {\"syscall\": \"read\", \"action\": \"log\", \"args\": [\n"
 	       "  {\"index\": 0, \"op\": \"eq\", \"value\": -100}]}]}}",
@@ -271,19 +270,19 @@ static void test_errors(void)
 static void test_boundaries(void)
 {
 	static const char *const good[] = {
-	    "{" SECCOMP_MIN ", \"limits\": {\"timeout\": 86400}}",
-	    "{" SECCOMP_MIN ", \"limits\": {\"timeout\": 8.64e4}}",
-	    "{" SECCOMP_MIN ", \"limits\": {\"timeout\": 0.001}}",
-	    "{" SECCOMP_MIN ", \"limits\": {\"cpu_time\": 0}}",
-	    "{" SECCOMP_MIN ", \"limits\": {\"memory_mib\": 1048576}}",
-	    "{" SECCOMP_MIN ", \"identity\": {\"uid\": 1, \"gid\": 1}}",
-	    "{" SECCOMP_MIN ", \"env\": {\"_\": \"\\u00e9\"}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"timeout\": 86400}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"timeout\": 8.64e4}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"timeout\": 0.001}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"cpu_time\": 0}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"memory_mib\": 1048576}}",
+		"{" SECCOMP_MIN ", \"identity\": {\"uid\": 1, \"gid\": 1}}",
+		"{" SECCOMP_MIN ", \"env\": {\"_\": \"\\u00e9\"}}",
 	};
 	static const char *const bad[] = {
-	    "{" SECCOMP_MIN ", \"limits\": {\"timeout\": 1e999999999999}}",
-	    "{" SECCOMP_MIN ", \"limits\": {\"timeout\": 0.0000}}",
-	    "{" SECCOMP_MIN ", \"limits\": {\"open_files\": 7}}",
-	    "{" SECCOMP_MIN ", \"limits\": {\"max_message_bytes\": 1073741825}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"timeout\": 1e999999999999}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"timeout\": 0.0000}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"open_files\": 7}}",
+		"{" SECCOMP_MIN ", \"limits\": {\"max_message_bytes\": 1073741825}}",
 	};
 	struct policy p;
 	char err[256];
@@ -320,29 +319,29 @@ static void test_actions(void)
 		int rc;
 		uint32_t action;
 	} t[] = {
-	    {"allow", 0, SCMP_ACT_ALLOW},
-	    {"log", 0, SCMP_ACT_LOG},
-	    {"kill_process", 0, SCMP_ACT_KILL_PROCESS},
-	    {"kill_thread", 0, SCMP_ACT_KILL_THREAD},
-	    {"trap", 0, SCMP_ACT_TRAP},
-	    {"errno:EPERM", 0, SCMP_ACT_ERRNO(EPERM)},
-	    {"errno:ENOSYS", 0, SCMP_ACT_ERRNO(ENOSYS)},
-	    {"errno:EACCES", 0, SCMP_ACT_ERRNO(EACCES)},
-	    {"errno:EINVAL", 0, SCMP_ACT_ERRNO(EINVAL)},
-	    {"errno:ENOTSUP", 0, SCMP_ACT_ERRNO(EOPNOTSUPP)},
-	    {"errno:EOPNOTSUPP", 0, SCMP_ACT_ERRNO(EOPNOTSUPP)},
-	    {"errno:EAFNOSUPPORT", 0, SCMP_ACT_ERRNO(EAFNOSUPPORT)},
-	    {"errno:1", 0, SCMP_ACT_ERRNO(1)},
-	    {"errno:4095", 0, SCMP_ACT_ERRNO(4095)},
-	    {"errno:4096", -EINVAL, 0},
-	    {"errno:0", -EINVAL, 0},
-	    {"errno:01", -EINVAL, 0},
-	    {"errno:+1", -EINVAL, 0},
-	    {"errno:", -EINVAL, 0},
-	    {"errno:eperm", -EINVAL, 0},
-	    {"ALLOW", -EINVAL, 0},
-	    {"kill", -EINVAL, 0},
-	    {"", -EINVAL, 0},
+		{ "allow", 0, SCMP_ACT_ALLOW },
+		{ "log", 0, SCMP_ACT_LOG },
+		{ "kill_process", 0, SCMP_ACT_KILL_PROCESS },
+		{ "kill_thread", 0, SCMP_ACT_KILL_THREAD },
+		{ "trap", 0, SCMP_ACT_TRAP },
+		{ "errno:EPERM", 0, SCMP_ACT_ERRNO(EPERM) },
+		{ "errno:ENOSYS", 0, SCMP_ACT_ERRNO(ENOSYS) },
+		{ "errno:EACCES", 0, SCMP_ACT_ERRNO(EACCES) },
+		{ "errno:EINVAL", 0, SCMP_ACT_ERRNO(EINVAL) },
+		{ "errno:ENOTSUP", 0, SCMP_ACT_ERRNO(EOPNOTSUPP) },
+		{ "errno:EOPNOTSUPP", 0, SCMP_ACT_ERRNO(EOPNOTSUPP) },
+		{ "errno:EAFNOSUPPORT", 0, SCMP_ACT_ERRNO(EAFNOSUPPORT) },
+		{ "errno:1", 0, SCMP_ACT_ERRNO(1) },
+		{ "errno:4095", 0, SCMP_ACT_ERRNO(4095) },
+		{ "errno:4096", -EINVAL, 0 },
+		{ "errno:0", -EINVAL, 0 },
+		{ "errno:01", -EINVAL, 0 },
+		{ "errno:+1", -EINVAL, 0 },
+		{ "errno:", -EINVAL, 0 },
+		{ "errno:eperm", -EINVAL, 0 },
+		{ "ALLOW", -EINVAL, 0 },
+		{ "kill", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -363,7 +362,8 @@ static void test_best_effort(void)
 	if (ok(parse("{" SECCOMP_MIN ", \"best_effort\": [\"cpus\", \"violations\"]}", &p, err,
 		     sizeof(err)) == 0,
 	       "best_effort takes limits and the violations layer")) {
-		is_int(p.best_effort, POLICY_LIMIT_CPUS | POLICY_LAYER_VIOLATIONS, "  both bits set");
+		is_int(p.best_effort, POLICY_LIMIT_CPUS | POLICY_LAYER_VIOLATIONS,
+		       "  both bits set");
 		policy_free(&p);
 	} else {
 		diag(err);

@@ -71,8 +71,8 @@ static int export(scmp_filter_ctx ctx, struct prog *prog)
 /* Classic BPF as the kernel runs a seccomp filter, for the opcodes libseccomp emits. */
 static uint32_t run(const struct prog *p, uint32_t arch, int nr, const uint64_t args[6])
 {
-	struct seccomp_data d = {.nr = nr, .arch = arch};
-	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {0};
+	struct seccomp_data d = { .nr = nr, .arch = arch };
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
 
 	if (args)
 		memcpy(d.args, args, sizeof(d.args));
@@ -135,7 +135,7 @@ static uint32_t run(const struct prog *p, uint32_t arch, int nr, const uint64_t 
 
 static uint32_t call(const struct prog *p, const char *name, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	uint64_t args[6] = {a0, a1, a2};
+	uint64_t args[6] = { a0, a1, a2 };
 
 	return run(p, AUDIT_ARCH_X86_64, seccomp_syscall_resolve_name(name), args);
 }
@@ -145,68 +145,68 @@ static uint32_t call(const struct prog *p, const char *name, uint64_t a0, uint64
 static void test_default_bpf(const struct prog *p)
 {
 	static const char *const denied[] = {
-	    "ptrace",
-	    "process_vm_readv",
-	    "process_vm_writev",
-	    "mount",
-	    "umount2",
-	    "pivot_root",
-	    "chroot",
-	    "move_mount",
-	    "open_tree",
-	    "fsopen",
-	    "fsmount",
-	    "fsconfig",
-	    "fspick",
-	    "mount_setattr",
-	    "unshare",
-	    "setns",
-	    "keyctl",
-	    "add_key",
-	    "request_key",
-	    "bpf",
-	    "perf_event_open",
-	    "userfaultfd",
-	    "io_uring_setup",
-	    "io_uring_enter",
-	    "io_uring_register",
-	    "kexec_load",
-	    "kexec_file_load",
-	    "init_module",
-	    "finit_module",
-	    "delete_module",
-	    "open_by_handle_at",
-	    "name_to_handle_at",
-	    "acct",
-	    "swapon",
-	    "swapoff",
-	    "reboot",
-	    "iopl",
-	    "ioperm",
-	    "lookup_dcookie",
-	    "quotactl",
-	    "nfsservctl",
-	    "syslog",
-	    "vhangup",
-	    "pidfd_getfd",
-	    "kcmp",
-	    "settimeofday",
-	    "clock_settime",
-	    "adjtimex",
-	    "clock_adjtime",
-	    "sethostname",
-	    "setdomainname",
-	    "uselib",
-	    "create_module",
-	    "get_kernel_syms",
-	    "query_module",
-	    "_sysctl",
-	    "fanotify_init",
-	    "modify_ldt",
-	    "seccomp",
+		"ptrace",
+		"process_vm_readv",
+		"process_vm_writev",
+		"mount",
+		"umount2",
+		"pivot_root",
+		"chroot",
+		"move_mount",
+		"open_tree",
+		"fsopen",
+		"fsmount",
+		"fsconfig",
+		"fspick",
+		"mount_setattr",
+		"unshare",
+		"setns",
+		"keyctl",
+		"add_key",
+		"request_key",
+		"bpf",
+		"perf_event_open",
+		"userfaultfd",
+		"io_uring_setup",
+		"io_uring_enter",
+		"io_uring_register",
+		"kexec_load",
+		"kexec_file_load",
+		"init_module",
+		"finit_module",
+		"delete_module",
+		"open_by_handle_at",
+		"name_to_handle_at",
+		"acct",
+		"swapon",
+		"swapoff",
+		"reboot",
+		"iopl",
+		"ioperm",
+		"lookup_dcookie",
+		"quotactl",
+		"nfsservctl",
+		"syslog",
+		"vhangup",
+		"pidfd_getfd",
+		"kcmp",
+		"settimeofday",
+		"clock_settime",
+		"adjtimex",
+		"clock_adjtime",
+		"sethostname",
+		"setdomainname",
+		"uselib",
+		"create_module",
+		"get_kernel_syms",
+		"query_module",
+		"_sysctl",
+		"fanotify_init",
+		"modify_ldt",
+		"seccomp",
 	};
-	static const uint64_t ns_flags[] = {0x20000,	0x02000000, 0x04000000, 0x08000000,
-					    0x10000000, 0x20000000, 0x40000000, 0x80};
+	static const uint64_t ns_flags[] = { 0x20000,	 0x02000000, 0x04000000, 0x08000000,
+					     0x10000000, 0x20000000, 0x40000000, 0x80 };
 	const uint64_t thread = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
 				CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
 				CLONE_CHILD_CLEARTID;
@@ -336,42 +336,43 @@ static void test_compiler(void)
 	       "t.json:2:24: syscall \"read\": a rule without args for this syscall already stands "
 	       "at t.json:1:57");
 	refuse(HEAD "\"rules\": [\n{\"syscall\": \"read\", \"action\": \"allow\", \"args\": [" ARG(
-		   0, "le", 5) "]},\n{\"syscall\": \"read\", \"action\": \"errno:EACCES\", "
-			       "\"args\": [" ARG(0, "eq", 3) "]}]}}",
+		       0, "le", 5) "]},\n{\"syscall\": \"read\", \"action\": \"errno:EACCES\", "
+				   "\"args\": [" ARG(0, "eq", 3) "]}]}}",
 	       "t.json:3:13: syscall \"read\": overlaps the rule at t.json:2:13, which has another "
 	       "action; make their args disjoint");
-	refuse(
-	    HEAD "\"rules\": [\n{\"syscall\": \"read\", \"action\": \"allow\", \"args\": [" MASKED(
-		0, 240,
-		16) "]},\n{\"syscall\": \"read\", \"action\": \"log\", \"args\": [" ARG(0, "ge",
-											32) "]}]}}",
-	    "t.json:3:13: syscall \"read\": overlaps the rule at t.json:2:13, which has another "
-	    "action; make their args disjoint");
-	refuse(
-	    HEAD
-	    "\"allow\": [\"write\"], \"rules\": [\n{\"syscall\": \"write\", \"action\": \"log\", "
-	    "\"args\": [" ARG(0, "lt", 3) "]}]}}",
-	    "t.json:2:13: syscall \"write\": next to a rule without args for the same syscall, "
-	    "args may only use eq and masked_eq");
+	refuse(HEAD
+	       "\"rules\": [\n{\"syscall\": \"read\", \"action\": \"allow\", \"args\": [" MASKED(
+		       0, 240,
+		       16) "]},\n{\"syscall\": \"read\", \"action\": \"log\", \"args\": [" ARG(0,
+											       "ge",
+											       32) "]}]}}",
+	       "t.json:3:13: syscall \"read\": overlaps the rule at t.json:2:13, which has another "
+	       "action; make their args disjoint");
+	refuse(HEAD
+	       "\"allow\": [\"write\"], \"rules\": [\n{\"syscall\": \"write\", \"action\": \"log\", "
+	       "\"args\": [" ARG(0, "lt", 3) "]}]}}",
+	       "t.json:2:13: syscall \"write\": next to a rule without args for the same syscall, "
+	       "args may only use eq and masked_eq");
 	/* disjoint argument rules with different actions are fine */
-	is_int(
-	    decide(HEAD
-		   "\"rules\": [{\"syscall\": \"read\", \"action\": \"allow\", \"args\": [" MASKED(
-		       0, 240, 16) "]}, {\"syscall\": \"read\", \"action\": \"log\", \"args\": "
-				   "[" ARG(0, "lt", 16) "]}]}}",
-		   "read", 0x1f, 0),
-	    SECCOMP_RET_ALLOW, "masked_eq vs lt: disjoint, first matches");
+	is_int(decide(HEAD
+		      "\"rules\": [{\"syscall\": \"read\", \"action\": \"allow\", \"args\": [" MASKED(
+			      0, 240,
+			      16) "]}, {\"syscall\": \"read\", \"action\": \"log\", \"args\": "
+				  "[" ARG(0, "lt", 16) "]}]}}",
+		      "read", 0x1f, 0),
+	       SECCOMP_RET_ALLOW, "masked_eq vs lt: disjoint, first matches");
 	is_int(decide(HEAD
 		      "\"rules\": [{\"syscall\": \"read\", \"action\": \"allow\", \"args\": [" ARG(
-			  0, "ne", 3) "]}, {\"syscall\": \"read\", \"action\": \"log\", \"args\": "
-				      "[" ARG(0, "eq", 3) "]}]}}",
+			      0, "ne",
+			      3) "]}, {\"syscall\": \"read\", \"action\": \"log\", \"args\": "
+				 "[" ARG(0, "eq", 3) "]}]}}",
 		      "read", 3, 0),
 	       SECCOMP_RET_LOG, "ne 3 vs eq 3: disjoint, second matches");
 	/* a rule without args is the fallback around its exceptions */
 	{
 		const char *t = HEAD "\"allow\": [\"write\"], \"rules\": [{\"syscall\": \"write\", "
 				     "\"action\": \"errno:EACCES\", \"args\": [" ARG(
-					 0, "eq", 2) ", " MASKED(2, 1, 1) "]}]}}";
+					     0, "eq", 2) ", " MASKED(2, 1, 1) "]}]}}";
 
 		is_int(decide(t, "write", 1, 0), SECCOMP_RET_ALLOW, "fallback allows write(1)");
 		is_int(decide(t, "write", 2, 0), SECCOMP_RET_ALLOW, "write(2) with even length");
@@ -380,7 +381,7 @@ static void test_compiler(void)
 			scmp_filter_ctx ctx;
 			static struct prog prog;
 			char err[256];
-			uint64_t args[6] = {2, 0, 5};
+			uint64_t args[6] = { 2, 0, 5 };
 
 			if (!compile_text(t, &p, &ctx, err, sizeof(err)) && !export(ctx, &prog)) {
 				is_int(run(&prog, AUDIT_ARCH_X86_64, SYS_write, args),
@@ -401,16 +402,16 @@ static void test_compiler(void)
 		      "ptrace", 0, 0),
 	       EPERM_ACT, "rule with the default action compiles");
 	/* exceptions whose complement would be huge are refused, not compiled slowly */
-	refuse(
-	    HEAD
-	    "\"allow\": [\"read\"], \"rules\": [{\"syscall\": \"read\", \"action\": "
-	    "\"log\", \"args\": [" ARG(0, "eq", 0) ", " ARG(
-		1, "eq",
-		0) "]}, {\"syscall\": \"read\", "
-		   "\"action\": \"log\", \"args\": [" ARG(0, "eq", 18446744073709551615) ", " ARG(
-		       1, "eq", 18446744073709551615) "]}]}}",
-	    "t.json:1:57: syscall \"read\": the exceptions to this rule need more than 256 "
-	    "masked_eq rules");
+	refuse(HEAD "\"allow\": [\"read\"], \"rules\": [{\"syscall\": \"read\", \"action\": "
+		    "\"log\", \"args\": [" ARG(0, "eq", 0) ", " ARG(
+			    1, "eq",
+			    0) "]}, {\"syscall\": \"read\", "
+			       "\"action\": \"log\", \"args\": [" ARG(
+				       0, "eq",
+				       18446744073709551615) ", " ARG(1, "eq",
+								      18446744073709551615) "]}]}}",
+	       "t.json:1:57: syscall \"read\": the exceptions to this rule need more than 256 "
+	       "masked_eq rules");
 }
 
 /* ---- the real thing: load policy/default.json in a child ---- */
@@ -442,45 +443,45 @@ static void expect_errno(const char *name, long rc, int want)
 }
 
 static const char python_prog[] =
-    "import threading, subprocess, multiprocessing as mp, mmap, ctypes, sqlite3, asyncio\n"
-    "import socket, select, os, signal\n"
-    "def sq(x): return x * x\n"
-    "if __name__ == '__main__':\n"
-    "    out = []\n"
-    "    t = threading.Thread(target=lambda: out.append(1)); t.start(); t.join()\n"
-    "    assert out == [1]\n"
-    "    assert subprocess.run(['/usr/bin/true']).returncode == 0\n"
-    "    assert subprocess.run(['/bin/sh', '-c', 'echo hi | cat'], capture_output=True)"
-    ".stdout == b'hi\\n'\n"
-    "    with mp.get_context('fork').Pool(2) as p: assert p.map(sq, range(8))[7] == 49\n"
-    "    with mp.get_context('spawn').Pool(1) as p: assert p.map(abs, [-3]) == [3]\n"
-    "    m = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)\n"
-    "    m.write(b'\\xb8\\x2a\\x00\\x00\\x00\\xc3')\n"
-    "    addr = ctypes.addressof(ctypes.c_char.from_buffer(m))\n"
-    "    assert ctypes.CFUNCTYPE(ctypes.c_int)(addr)() == 42\n"
-    "    assert ctypes.CDLL(None).getpid() == os.getpid()\n"
-    "    db = sqlite3.connect(':memory:'); db.execute('create table t(x)')\n"
-    "    db.execute('insert into t values (7)')\n"
-    "    assert db.execute('select sum(x) from t').fetchone()[0] == 7\n"
-    "    async def main():\n"
-    "        await asyncio.sleep(0.01)\n"
-    "        r, w = await asyncio.open_connection(sock=socket.socketpair()[0])\n"
-    "        return await asyncio.gather(asyncio.sleep(0, 5), asyncio.to_thread(sq, 4))\n"
-    "    assert asyncio.run(main()) == [5, 16]\n"
-    "    a, b = socket.socketpair(); a.send(b'x'); assert b.recv(1) == b'x'\n"
-    "    p = select.poll(); p.register(b, select.POLLIN); assert p.poll(0) == []\n"
-    "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0))\n"
-    "    try:\n"
-    "        socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)\n"
-    "        raise SystemExit('netlink allowed')\n"
-    "    except PermissionError: pass\n"
-    "    print('python ok')\n";
+	"import threading, subprocess, multiprocessing as mp, mmap, ctypes, sqlite3, asyncio\n"
+	"import socket, select, os, signal\n"
+	"def sq(x): return x * x\n"
+	"if __name__ == '__main__':\n"
+	"    out = []\n"
+	"    t = threading.Thread(target=lambda: out.append(1)); t.start(); t.join()\n"
+	"    assert out == [1]\n"
+	"    assert subprocess.run(['/usr/bin/true']).returncode == 0\n"
+	"    assert subprocess.run(['/bin/sh', '-c', 'echo hi | cat'], capture_output=True)"
+	".stdout == b'hi\\n'\n"
+	"    with mp.get_context('fork').Pool(2) as p: assert p.map(sq, range(8))[7] == 49\n"
+	"    with mp.get_context('spawn').Pool(1) as p: assert p.map(abs, [-3]) == [3]\n"
+	"    m = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)\n"
+	"    m.write(b'\\xb8\\x2a\\x00\\x00\\x00\\xc3')\n"
+	"    addr = ctypes.addressof(ctypes.c_char.from_buffer(m))\n"
+	"    assert ctypes.CFUNCTYPE(ctypes.c_int)(addr)() == 42\n"
+	"    assert ctypes.CDLL(None).getpid() == os.getpid()\n"
+	"    db = sqlite3.connect(':memory:'); db.execute('create table t(x)')\n"
+	"    db.execute('insert into t values (7)')\n"
+	"    assert db.execute('select sum(x) from t').fetchone()[0] == 7\n"
+	"    async def main():\n"
+	"        await asyncio.sleep(0.01)\n"
+	"        r, w = await asyncio.open_connection(sock=socket.socketpair()[0])\n"
+	"        return await asyncio.gather(asyncio.sleep(0, 5), asyncio.to_thread(sq, 4))\n"
+	"    assert asyncio.run(main()) == [5, 16]\n"
+	"    a, b = socket.socketpair(); a.send(b'x'); assert b.recv(1) == b'x'\n"
+	"    p = select.poll(); p.register(b, select.POLLIN); assert p.poll(0) == []\n"
+	"    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0))\n"
+	"    try:\n"
+	"        socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)\n"
+	"        raise SystemExit('netlink allowed')\n"
+	"    except PermissionError: pass\n"
+	"    print('python ok')\n";
 
 static void child_checks(void)
 {
 	char c = 'x';
 	int fd, fds[2];
-	struct clone_args ca = {.flags = 0, .exit_signal = SIGCHLD};
+	struct clone_args ca = { .flags = 0, .exit_signal = SIGCHLD };
 	pid_t pid;
 	int status;
 	char out[64];
@@ -612,7 +613,7 @@ static void test_behaviour(void)
 	for (;;) {
 		/* a weakened filter can leave the child stopped (say, ptrace-stopped
 		 * after a PTRACE_TRACEME that was not refused): fail, do not hang */
-		struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
 		ssize_t got;
 
 		if (poll(&pfd, 1, 180 * 1000) != 1) {
@@ -640,7 +641,7 @@ static void test_behaviour(void)
 static void test_notify(const char *text)
 {
 	static struct prog prog;
-	uint64_t to[6] = {3, 0x1000, 1, 0, 0x2000, 16}, plain[6] = {3, 0x1000, 1, 0, 0, 0};
+	uint64_t to[6] = { 3, 0x1000, 1, 0, 0x2000, 16 }, plain[6] = { 3, 0x1000, 1, 0, 0, 0 };
 	struct policy p;
 	scmp_filter_ctx ctx;
 	char err[512];

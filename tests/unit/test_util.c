@@ -67,7 +67,9 @@ static void u64(const char *s, uint64_t min, uint64_t max, int want_r, uint64_t 
 
 	(void)snprintf(name, sizeof(name), "parse_u64(%s, %llu, %llu): %s %llu", lit(s),
 		       (unsigned long long)min, (unsigned long long)max,
-		       want_r == 0 ? "0," : want_r == -EINVAL ? "-EINVAL," : "-ERANGE,",
+		       want_r == 0	   ? "0,"
+		       : want_r == -EINVAL ? "-EINVAL,"
+					   : "-ERANGE,",
 		       (unsigned long long)(want_r ? 4242 : want));
 	if (!ok(r == want_r && v == (want_r ? 4242 : want), "%s", name))
 		printf("#   got %d, %llu\n", r, (unsigned long long)v);
@@ -233,7 +235,9 @@ static void test_utf8_valid(void)
 	valid("\xed\xbf\xbf", 3, false, "surrogate U+DFFF");
 	valid("\xed\xa0\xbd\xed\xb8\x80", 6, false, "a CESU-8 surrogate pair");
 	valid("\x80", 1, false, "a lone continuation byte");
-	valid("a\xbf" "b", 3, false, "a continuation byte between letters");
+	valid("a\xbf"
+	      "b",
+	      3, false, "a continuation byte between letters");
 	valid("\xc3", 1, false, "truncated 2-byte");
 	valid("\xe2\x82", 2, false, "truncated 3-byte");
 	valid("\xf0\x9f\x98", 3, false, "truncated 4-byte");
@@ -245,8 +249,7 @@ static void test_utf8_valid(void)
 	valid("\xe2\x82\xac\xff", 4, false, "valid then invalid");
 }
 
-static void sanitize(const char *s, size_t len, const char *want, size_t want_len,
-		     const char *name)
+static void sanitize(const char *s, size_t len, const char *want, size_t want_len, const char *name)
 {
 	size_t n = 12345;
 	char *out = utf8_sanitize(s, len, &n);
@@ -275,7 +278,9 @@ static void test_utf8_sanitize(void)
 	SAN("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "U+10FFFF unchanged");
 	SAN(FFFD, FFFD, "a real U+FFFD unchanged");
 	SAN("a\0b", "a\0b", "an embedded NUL is kept");
-	SAN("a\xff" "b", "a" FFFD "b", "one bad byte, one replacement");
+	SAN("a\xff"
+	    "b",
+	    "a" FFFD "b", "one bad byte, one replacement");
 	SAN("\xff\xfe", FFFD FFFD, "two bad bytes, two replacements");
 	SAN("\xc0\xaf", FFFD FFFD, "overlong 2-byte: one per byte");
 	SAN("\xe0\x80\xaf", FFFD FFFD FFFD, "overlong 3-byte: one per byte");
@@ -283,7 +288,9 @@ static void test_utf8_sanitize(void)
 	SAN("\xed\xa0\x80", FFFD FFFD FFFD, "a surrogate: one per byte");
 	SAN("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD, "past U+10FFFF: one per byte");
 	SAN("\xe2\x82", FFFD FFFD, "truncated at the end: one per byte");
-	SAN("\xe2\x82" "A", FFFD FFFD "A", "truncated before ASCII: the ASCII is kept");
+	SAN("\xe2\x82"
+	    "A",
+	    FFFD FFFD "A", "truncated before ASCII: the ASCII is kept");
 	SAN("\xff\xc3\xa9", FFFD "\xc3\xa9", "a valid sequence right after a bad byte is kept");
 	SAN("\xc3\xc3\xa9", FFFD "\xc3\xa9", "a lead byte followed by a valid sequence");
 	SAN("\x80\x80\x80", FFFD FFFD FFFD, "lone continuation bytes");
@@ -851,8 +858,8 @@ static void rm_tree(int dir)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (unlinkat(dir, e->d_name, 0) < 0 && (errno == EISDIR || errno == EPERM)) {
-			int sub =
-			    openat(dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub = openat(dir, e->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub >= 0) {
 				rm_tree(sub);
