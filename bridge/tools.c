@@ -558,8 +558,8 @@ static void put_json(char **b, size_t *n, size_t *cap, const struct json_node *n
 	char *t;
 
 	if (!node) {
-		str.u.string.ptr = (char *)s;
-		str.u.string.len = strlen(s);
+		str.u.string.ptr = (char *)(s ? s : "");
+		str.u.string.len = s ? strlen(s) : 0;
 		node = &str;
 	}
 	t = message_encode(node, &len);

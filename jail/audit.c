@@ -20,14 +20,12 @@ int audit_open(const char *path)
 
 	if (fd < 0)
 		return -errno;
-	/* a FIFO or a device would take the record somewhere else, or block */
-	if (fstat(fd, &st) < 0)
-		e = errno;
-	else if (!S_ISREG(st.st_mode))
-		e = EINVAL;
-	/* the lock must be takeable: a file system without flock would let
+	/* a FIFO or a device would take the record somewhere else, or block;
+	 * and the lock must be takeable: a file system without flock would let
 	 * concurrent launchers interleave their lines */
-	else if (flock(fd, LOCK_EX) < 0 || flock(fd, LOCK_UN) < 0)
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
+		e = EINVAL;
+	else if (fstat(fd, &st) < 0 || flock(fd, LOCK_EX) < 0 || flock(fd, LOCK_UN) < 0)
 		e = errno;
 	else
 		return fd;

@@ -338,6 +338,8 @@ static void capture(const struct config *cfg, const struct outcome *o, struct ca
 	for (size_t i = 0; !first && i < cap->nskipped; i++)
 		if (cap->skipped[i].host_failure)
 			first = &cap->skipped[i];
+	if (!first) /* host_failures counts skips with host_failure set */
+		return;
 	log_error("capture into %s: %zu file%s not written (first: /output/%s: %s)",
 		  cfg->output_dir, cap->host_failures, cap->host_failures == 1 ? "" : "s",
 		  first->path, strerror(first->err));

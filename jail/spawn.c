@@ -510,26 +510,32 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
  * own notification, whose listener that very sendmsg carries. */
 struct init_call {
 	const char *name;
-	unsigned known; /* bit i: args[i] is what init passes */
 	uint64_t args[6];
+	unsigned known; /* bit i: args[i] is what init passes */
 	bool pty_only;
 };
 
 static const struct init_call init_calls[] = {
-	{ "sendmsg" },				/* the listener, over the status socket */
-	{ "sendto", 1u << 4 | 1u << 5, { 0 } }, /* status records: no address */
-	{ "openat" },
-	{ "newfstatat" },
-	{ "read" },
-	{ "close" }, /* the self-check */
-	{ "clone", 1u << 0, { CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD } }, /* fork */
-	{ "wait4" },
-	{ "exit_group" },
-	{ "rt_sigprocmask" },
-	{ "rt_sigaction" },
-	{ "setsid" },
-	{ "ioctl", 1u << 1, { 0, TIOCSCTTY }, true },
-	{ "execve" },
+	{ .name = "sendmsg" }, /* the listener, over the status socket */
+	/* status records: no address */
+	{ .name = "sendto", .known = 1u << 4 | 1u << 5 },
+	/* the self-check */
+	{ .name = "openat" },
+	{ .name = "newfstatat" },
+	{ .name = "read" },
+	{ .name = "close" },
+	/* fork */
+	{ .name = "clone",
+	  .args = { CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD },
+	  .known = 1u << 0 },
+	{ .name = "wait4" },
+	{ .name = "exit_group" },
+	/* the program's first moments */
+	{ .name = "rt_sigprocmask" },
+	{ .name = "rt_sigaction" },
+	{ .name = "setsid" },
+	{ .name = "ioctl", .args = { 0, TIOCSCTTY }, .known = 1u << 1, .pty_only = true },
+	{ .name = "execve" },
 };
 
 int spawn_check_policy(const struct config *cfg, char *err, size_t errlen)

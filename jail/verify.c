@@ -143,7 +143,7 @@ static void check_input_mount(const struct config *cfg, const char *mpoint, cons
 		size_t n = strlen(m->target);
 		bool top = !strcmp(mpoint, m->target);
 
-		if (!top && (strncmp(mpoint, m->target, n) || mpoint[n] != '/'))
+		if (!top && (strncmp(mpoint, m->target, n) != 0 || mpoint[n] != '/'))
 			continue;
 		if (!has_opt(opts, "ro") || !has_opt(opts, "nosuid") || !has_opt(opts, "nodev"))
 			die("self-check", 0, "%s is not mounted ro,nosuid,nodev", mpoint);
