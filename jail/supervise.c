@@ -22,7 +22,6 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "bridge/frame.h"
@@ -32,6 +31,7 @@
 #include "jail/inbound.h"
 #include "jail/log.h"
 #include "jail/status.h"
+#include "jail/stdinrelay.h"
 #include "jail/usage.h"
 #include "jail/util.h"
 #include "jail/violation.h"
@@ -40,7 +40,6 @@
 #define SPIN_NS 60000u
 /* What one readiness may read of one stream before the others get a turn. */
 #define READ_SLICE (1u << 20)
-#define IN_BUF	   65536
 
 /* epoll tags; CALLS_TAG_BASE and above are calls.c's */
 enum tag {
@@ -65,24 +64,12 @@ struct supervisor {
 	struct channel bridge; /* to the jail (fd 3 inside) */
 	struct inbound msgs;   /* what the jail sends, parsed and routed */
 	struct calls *calls;
-	int notify_fd; /* the jail's seccomp listener, or -1 */
-	/* the caller's stdin on its way to the program (exec) */
-	char in[IN_BUF];
-	size_t inlen, inoff;
-	bool in_eof, in_pollable, in_watch;
+	int notify_fd;	       /* the jail's seccomp listener, or -1 */
+	struct stdin_relay in; /* exec: the caller's stdin on its way to the program */
+	bool in_started;       /* ... once handed over */
 	bool exited, ready, got_end, timed_out, stop_signal;
-	bool raw_tty;
-	struct termios saved_tty;
 	uint64_t cpu_snapshot_ms; /* CPU of the jail read just before a kill */
 };
-
-static void restore_tty(struct supervisor *s)
-{
-	if (s->raw_tty) {
-		(void)tcsetattr(0, TCSAFLUSH, &s->saved_tty);
-		s->raw_tty = false;
-	}
-}
 
 static void kill_jail(struct supervisor *s)
 {
@@ -174,74 +161,6 @@ static bool stream_readable(struct supervisor *s, int *fd, bool is_err)
 		s->j->pty_fd = -1;
 	evloop_del_close(&s->ev, fd);
 	return false;
-}
-
-/* Caller's stdin -> the program, with a bounded buffer and backpressure. */
-static void in_update_watch(struct supervisor *s)
-{
-	int dst = s->j->stdin_fd >= 0 ? s->j->stdin_fd : s->j->pty_fd;
-	bool want_out = s->inoff < s->inlen;
-
-	if (dst < 0)
-		return;
-	if (!s->in_watch && want_out && dst == s->j->stdin_fd) {
-		int r = evloop_add(&s->ev, dst, EPOLLOUT, T_INPIPE);
-
-		if (r < 0) {
-			fail_run(s, "event loop", -r);
-			return;
-		}
-		s->in_watch = true;
-	} else if (s->in_watch && !want_out) {
-		evloop_del(&s->ev, dst);
-		s->in_watch = false;
-	}
-}
-
-static void in_flush(struct supervisor *s)
-{
-	int dst = s->j->stdin_fd >= 0 ? s->j->stdin_fd : s->j->pty_fd;
-
-	while (dst >= 0 && s->inoff < s->inlen) {
-		ssize_t n = write(dst, s->in + s->inoff, s->inlen - s->inoff);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0) { /* the program closed its stdin: drop the rest */
-			s->inoff = s->inlen;
-			s->in_eof = true;
-			break;
-		}
-		s->inoff += (size_t)n;
-	}
-	if (s->inoff == s->inlen)
-		s->inoff = s->inlen = 0;
-	if (s->in_eof && !s->inlen && s->j->stdin_fd >= 0) {
-		s->in_watch = false;
-		evloop_del_close(&s->ev, &s->j->stdin_fd);
-	}
-	in_update_watch(s);
-}
-
-static void in_readable(struct supervisor *s)
-{
-	ssize_t n;
-
-	if (s->inlen == sizeof(s->in))
-		return;
-	n = read(0, s->in + s->inlen, sizeof(s->in) - s->inlen);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		s->in_eof = true;
-		if (s->in_pollable)
-			evloop_del(&s->ev, 0);
-	} else {
-		s->inlen += (size_t)n;
-	}
-	in_flush(s);
 }
 
 /* ---- status records from the jail's init ---------------------------------- */
@@ -490,6 +409,7 @@ void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
 {
 	const struct config *cfg = s->cfg;
 	struct itimerspec its = { 0 };
+	int r;
 
 	if (s->o->end == END_INTERNAL)
 		return;
@@ -505,8 +425,7 @@ void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
 		char *m = message_exec(cfg->code, cfg->code_len, "<code>",
 				       cfg->policy.limits.max_message_bytes, &n);
 
-		int r = m ? channel_send(&s->ev, &s->bridge, m, n, false, 0) : -EINVAL;
-
+		r = m ? channel_send(&s->ev, &s->bridge, m, n, false, 0) : -EINVAL;
 		/* EPIPE: the jail is gone already (its init failed, say); its
 		 * status records and pidfd tell why, not this */
 		if (r < 0 && r != -EPIPE)
@@ -516,23 +435,11 @@ void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
 		evloop_del_close(&s->ev, &s->j->stdin_fd);
 		return;
 	}
-	if (s->j->stdin_fd >= 0 && fd_nonblock(s->j->stdin_fd) < 0) {
-		fail_run(s, "event loop", errno);
-		return;
-	}
-	if (cfg->use_pty && tcgetattr(0, &s->saved_tty) == 0) {
-		struct termios raw = s->saved_tty;
-
-		cfmakeraw(&raw);
-		/* TCSANOW: what the user typed ahead must reach the jail */
-		if (tcsetattr(0, TCSANOW, &raw) == 0)
-			s->raw_tty = true;
-	}
-	/* A regular file cannot be polled (EPERM): it is always readable. */
-	if (evloop_add(&s->ev, 0, EPOLLIN, T_IN) == 0)
-		s->in_pollable = true;
-	else if (errno != EPERM)
-		s->in_eof = true;
+	r = stdin_relay_start(&s->in, &s->ev, &s->j->stdin_fd, &s->j->pty_fd, cfg->use_pty, T_IN,
+			      T_INPIPE);
+	s->in_started = true;
+	if (r < 0)
+		fail_run(s, "event loop", -r);
 }
 
 static void dispatch(struct supervisor *s, const struct epoll_event *e, bool *traffic)
@@ -561,11 +468,13 @@ static void dispatch(struct supervisor *s, const struct epoll_event *e, bool *tr
 		(void)stream_readable(s, &s->j->stderr_fd, true);
 		break;
 	case T_IN:
-		in_readable(s);
+	case T_INPIPE: {
+		int r = e->data.u32 == T_IN ? stdin_relay_read(&s->in) : stdin_relay_flush(&s->in);
+
+		if (r < 0)
+			fail_run(s, "event loop", -r);
 		break;
-	case T_INPIPE:
-		in_flush(s);
-		break;
+	}
 	case T_NOTIFY:
 		if (violation_notify_event(s->cfg, s->notify_fd, e->events, s->o))
 			evloop_del_close(&s->ev, &s->notify_fd);
@@ -581,7 +490,6 @@ static void dispatch(struct supervisor *s, const struct epoll_event *e, bool *tr
 
 void supervise_wait(struct supervisor *s)
 {
-	const struct config *cfg = s->cfg;
 	uint64_t spin_until = 0;
 
 	while (!s->exited) {
@@ -594,11 +502,11 @@ void supervise_wait(struct supervisor *s)
 			 * and waiting for it is the reap below */
 			break;
 		}
-		if (cfg->mode == MODE_EXEC && !s->in_pollable && !s->in_eof && !s->inlen)
-			in_readable(s);
 		/* A regular file on stdin cannot be polled: while it has more to
 		 * give and the program's pipe took everything so far, keep going. */
-		more_stdin = cfg->mode == MODE_EXEC && !s->in_pollable && !s->in_eof && !s->inlen;
+		if (s->in_started && stdin_relay_unpolled(&s->in) && stdin_relay_read(&s->in) < 0)
+			fail_run(s, "event loop", EPIPE);
+		more_stdin = s->in_started && stdin_relay_unpolled(&s->in);
 		n = epoll_wait(s->ev.ep, evs, 16, more_stdin || spin_until > now_ns() ? 0 : -1);
 		if (n < 0 && errno != EINTR)
 			fail_run(s, "event loop", errno);
@@ -620,7 +528,8 @@ void supervise_wait(struct supervisor *s)
 	/* tools still running die with the run (at the deadline too) */
 	calls_finish(s->calls);
 	s->calls = NULL;
-	restore_tty(s);
+	if (s->in_started)
+		stdin_relay_restore(&s->in);
 	evloop_del_close(&s->ev, &s->j->stdout_fd);
 	evloop_del_close(&s->ev, &s->j->stderr_fd);
 	evloop_del_close(&s->ev, &s->j->status_fd);
