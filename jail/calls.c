@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "jail/calls.h"
+#include "jail/calls_priv.h"
 #include "bridge/frame.h"
 #include "bridge/message.h"
 #include "jail/log.h"
@@ -32,47 +33,6 @@
 #include "jail/util.h"
 
 #define STDERR_EXCERPT 400
-
-/* epoll tags: the relay at CALLS_TAG_BASE, then CALL_KINDS per slot */
-enum call_kind {
-	CK_OUT,
-	CK_ERR,
-	CK_IN,
-	CK_PID,
-	CK_TIMER,
-	CALL_KINDS
-};
-#define TAG_RELAY CALLS_TAG_BASE
-#define TAG_CALL  (CALLS_TAG_BASE + 1)
-
-/* The relay's queue: a peer that stops reading fails the calls sent to it
- * past this many unsent bytes instead of growing the launcher. */
-#define RELAY_QUEUE_MAX (64u << 20)
-
-struct calls {
-	const struct config *cfg;
-	struct evloop *ev;
-	struct channel *bridge; /* supervise.c's, to the jail: replies go there */
-	struct outcome *o;
-	struct call **slots; /* max_in_flight entries */
-	size_t in_flight;
-	struct channel relay; /* --relay-fd (the caller's descriptor), or fd -1 */
-	struct frame_reader rfr;
-};
-
-struct call {
-	size_t slot;
-	size_t rec;		 /* index into outcome->calls */
-	const struct tool *tool; /* NULL for a relay call */
-	char *id_json;
-	pid_t pid;
-	int pidfd, in_fd, out_fd, err_fd, tfd;
-	char *in; /* the arguments, on their way to the tool */
-	size_t in_len, in_off;
-	struct capbuf out, err;
-	uint64_t start_ns;
-	bool timed_out;
-};
 
 static struct call_record *record(struct calls *cs, const char *id_json, const char *tool)
 {
@@ -144,7 +104,7 @@ static void limit_hit(struct calls *cs, const char *which)
 
 /* ---- ending a call -------------------------------------------------------- */
 
-static void complete(struct calls *cs, struct call *c, const char *value_json, const char *error)
+void calls_complete(struct calls *cs, struct call *c, const char *value_json, const char *error)
 {
 	struct call_record *r = &cs->o->calls[c->rec];
 
@@ -160,7 +120,7 @@ static void complete(struct calls *cs, struct call *c, const char *value_json, c
 	reply(cs, c->id_json, value_json, error);
 }
 
-static void free_call(struct calls *cs, struct call *c)
+void calls_free_call(struct calls *cs, struct call *c)
 {
 	evloop_del_close(cs->ev, &c->pidfd);
 	evloop_del_close(cs->ev, &c->in_fd);
@@ -255,16 +215,16 @@ static void tool_ended(struct calls *cs, struct call *c)
 
 		json_free(v);
 		if (value) {
-			complete(cs, c, value, NULL);
+			calls_complete(cs, c, value, NULL);
 			free(value);
 		} else {
-			complete(cs, c, NULL, "tool output could not be re-encoded");
+			calls_complete(cs, c, NULL, "tool output could not be re-encoded");
 		}
-		free_call(cs, c);
+		calls_free_call(cs, c);
 		return;
 	}
-	complete(cs, c, NULL, why);
-	free_call(cs, c);
+	calls_complete(cs, c, NULL, why);
+	calls_free_call(cs, c);
 }
 
 /* ---- starting a call ------------------------------------------------------- */
@@ -368,11 +328,11 @@ static void start_call(struct calls *cs, const char *id_json, const char *tool,
 
 		/* a relay that does not take it fails the call at once */
 		if (!m || channel_send(cs->ev, &cs->relay, m, n, false, 0) < 0) {
-			complete(cs, c, NULL,
-				 m ? "the tool relay is not taking calls (gone, or not "
-				     "reading)"
-				   : "the call could not be encoded");
-			free_call(cs, c);
+			calls_complete(cs, c, NULL,
+				       m ? "the tool relay is not taking calls (gone, or not "
+					   "reading)"
+					 : "the call could not be encoded");
+			calls_free_call(cs, c);
 		}
 		free(m);
 		return;
@@ -391,8 +351,8 @@ static void start_call(struct calls *cs, const char *id_json, const char *tool,
 		if (e < 0) {
 			(void)snprintf(why, sizeof(why), "tool %s could not be started: %s",
 				       t->name, strerror(-e));
-			complete(cs, c, NULL, why);
-			free_call(cs, c);
+			calls_complete(cs, c, NULL, why);
+			calls_free_call(cs, c);
 			return;
 		}
 	}
@@ -502,8 +462,6 @@ static void feed_stdin(struct calls *cs, struct call *c)
 	evloop_del_close(cs->ev, &c->in_fd);
 }
 
-static void relay_event(struct calls *cs, uint32_t events);
-
 void calls_event(struct calls *cs, uint32_t tag, uint32_t events)
 {
 	size_t slot;
@@ -511,7 +469,7 @@ void calls_event(struct calls *cs, uint32_t tag, uint32_t events)
 	struct call *c;
 
 	if (tag == TAG_RELAY) {
-		relay_event(cs, events);
+		calls_relay_event(cs, events);
 		return;
 	}
 	slot = (tag - TAG_CALL) / CALL_KINDS;
@@ -543,109 +501,6 @@ void calls_event(struct calls *cs, uint32_t tag, uint32_t events)
 	default:
 		break;
 	}
-}
-
-/* ---- the relay ------------------------------------------------------------- */
-
-static struct call *find_relay_call(struct calls *cs, const char *id_json)
-{
-	size_t i;
-
-	for (i = 0; i < cs->cfg->policy.limits.max_in_flight; i++)
-		if (cs->slots[i] && !cs->slots[i]->tool && !strcmp(cs->slots[i]->id_json, id_json))
-			return cs->slots[i];
-	return NULL;
-}
-
-static int on_relay_line(const char *line, size_t len, void *ctx)
-{
-	struct calls *cs = ctx;
-	struct json_node *root = NULL;
-	const struct json_node *id, *okv, *v, *e;
-	const char *op;
-	char why[256];
-	struct call *c;
-	char *id_json, *value;
-	size_t n;
-
-	if (message_parse(line, len, &root, &op, why, sizeof(why)) < 0) {
-		log_warn("relay: %s", why);
-		return 0;
-	}
-	id = json_get(root, "id");
-	id_json = id && strcmp(op, "result") == 0 ? message_encode(id, &n) : NULL;
-	c = id_json ? find_relay_call(cs, id_json) : NULL;
-	if (!c) {
-		log_warn("relay: ignored a message that answers no call in flight");
-	} else {
-		okv = json_get(root, "ok");
-		v = json_get(root, "value");
-		e = json_get(root, "error");
-		if (okv && okv->type == JSON_BOOL && okv->u.boolean) {
-			struct json_node null_node = { .type = JSON_NULL };
-
-			value = message_encode(v ? v : &null_node, &n);
-			complete(cs, c, value ? value : "null", NULL);
-			free(value);
-		} else {
-			complete(cs, c, NULL,
-				 e && e->type == JSON_STRING ? e->u.string.ptr
-							     : "the relay reported a failure");
-		}
-		free_call(cs, c);
-	}
-	free(id_json);
-	json_free(root);
-	return 0;
-}
-
-static int on_relay_oversize(size_t max, void *ctx)
-{
-	(void)ctx;
-	log_warn("relay: a message longer than %zu bytes was dropped", max);
-	return 0;
-}
-
-static void relay_closed(struct calls *cs)
-{
-	size_t i;
-
-	channel_free(cs->ev, &cs->relay, true);
-	for (i = 0; i < cs->cfg->policy.limits.max_in_flight; i++) {
-		struct call *c = cs->slots[i];
-
-		if (c && !c->tool) {
-			complete(cs, c, NULL, "the tool relay closed its connection");
-			free_call(cs, c);
-		}
-	}
-}
-
-static int relay_chunk(void *ctx, const char *data, size_t n)
-{
-	struct calls *cs = ctx;
-
-	return frame_reader_feed(&cs->rfr, data, n, on_relay_line, on_relay_oversize, cs);
-}
-
-static void relay_event(struct calls *cs, uint32_t events)
-{
-	int r;
-
-	if ((events & EPOLLOUT) && channel_flush(cs->ev, &cs->relay) == -EPIPE) {
-		relay_closed(cs);
-		return;
-	}
-	if (cs->relay.fd < 0 || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-		return;
-	r = read_available(cs->relay.fd, 1u << 20, relay_chunk, cs);
-	if (r == READ_AGAIN || r == READ_MORE)
-		return;
-	/* end of file, an error, or no memory for a line: the relay is gone
-	 * for this run, and the calls waiting on it fail */
-	if (r != READ_EOF)
-		log_warn("relay: %s", strerror(-r));
-	relay_closed(cs);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
@@ -690,7 +545,7 @@ void calls_finish(struct calls *cs)
 			r->ok = false;
 			r->error = xstrdup("the run ended before the tool answered");
 		}
-		free_call(cs, c);
+		calls_free_call(cs, c);
 	}
 	free(cs->slots);
 	frame_reader_free(&cs->rfr);
