@@ -43,7 +43,7 @@ ALL_LDFLAGS = $(LDFLAGS) -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
 comma := ,
 
 # Reusable code (never exits): policy, bridge framing, JSON, helpers.
-LIB_SRC  := bridge/json.c bridge/jsonget.c bridge/frame.c bridge/message.c bridge/tools.c policy/policy.c policy/pcheck.c policy/rules.c policy/seccomp.c \
+LIB_SRC  := bridge/json.c bridge/jsonget.c bridge/jsontext.c bridge/frame.c bridge/message.c bridge/tools.c policy/policy.c policy/pcheck.c policy/rules.c policy/seccomp.c \
             jail/sha256.c jail/util.c jail/cgroup.c jail/netaddr.c jail/mountpath.c jail/outcome.c \
             jail/status.c jail/evloop.c jail/verdict.c jail/capture.c
 JAIL_SRC := jail/main.c jail/spawn.c jail/supervise.c jail/userns.c jail/mount.c jail/net.c \
