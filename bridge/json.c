@@ -579,3 +579,34 @@ int json_parse_limited(const char *buf, size_t len, unsigned max_depth, size_t m
 	*out = p.root;
 	return 0;
 }
+
+void json_free(struct json_node *n)
+{
+	if (!n)
+		return;
+	switch (n->type) {
+	case JSON_NUMBER:
+		free(n->u.number.text);
+		break;
+	case JSON_STRING:
+		free(n->u.string.ptr);
+		break;
+	case JSON_ARRAY:
+		for (size_t i = 0; i < n->u.array.len; i++)
+			json_free(n->u.array.items[i]);
+		free(n->u.array.items);
+		break;
+	case JSON_OBJECT:
+		for (size_t i = 0; i < n->u.object.len; i++) {
+			free(n->u.object.keys[i]);
+			json_free(n->u.object.values[i]);
+		}
+		free(n->u.object.keys);
+		free(n->u.object.key_lens);
+		free(n->u.object.values);
+		break;
+	default:
+		break;
+	}
+	free(n);
+}

@@ -1,6 +1,5 @@
 /*
- * jsonget.c - the JSON tree once built (see json.h): freeing it, looking
- * keys up, and the typed accessors of numbers (integers exactly, doubles in
+ * jsonget.c - the JSON tree once built (see json.h): looking keys up, and the typed accessors of numbers (integers exactly, doubles in
  * the C locale whatever the process's).
  */
 #define _GNU_SOURCE /* strtod_l */
@@ -12,37 +11,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-void json_free(struct json_node *n)
-{
-	if (!n)
-		return;
-	switch (n->type) {
-	case JSON_NUMBER:
-		free(n->u.number.text);
-		break;
-	case JSON_STRING:
-		free(n->u.string.ptr);
-		break;
-	case JSON_ARRAY:
-		for (size_t i = 0; i < n->u.array.len; i++)
-			json_free(n->u.array.items[i]);
-		free(n->u.array.items);
-		break;
-	case JSON_OBJECT:
-		for (size_t i = 0; i < n->u.object.len; i++) {
-			free(n->u.object.keys[i]);
-			json_free(n->u.object.values[i]);
-		}
-		free(n->u.object.keys);
-		free(n->u.object.key_lens);
-		free(n->u.object.values);
-		break;
-	default:
-		break;
-	}
-	free(n);
-}
 
 const struct json_node *json_get(const struct json_node *obj, const char *key)
 {

@@ -16,22 +16,6 @@ void pol_free_json(struct json_node **n)
 	json_free(*n);
 }
 
-int pol_fail(struct pctx *c, const struct json_node *at, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!c->err || !c->errlen)
-		return -EINVAL;
-	n = snprintf(c->err, c->errlen, "%s:%u:%u: %s: ", c->file, at->line, at->column, path);
-	if (n >= 0 && (size_t)n < c->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 /* Printable form of (possibly hostile) bytes for a one-line message. */
 const char *pol_shown(char out[64], const char *s, size_t len)
 {
