@@ -190,7 +190,12 @@ echo 'try:
     call_tool("anything")
 except ToolError as e:
     print(e)' | "$PY" "$T/closing-peer.py" "$ACTJAIL" run --json - >"$T/result.json" 2>"$T/stderr"
+rc=$?
 like "$(field 'r["stdout"]')" "the tool relay closed its connection" "relay gone: ToolError"
+# once, on a fresh machine, this run left no JSON: say what it did leave
+if ! "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/result.json" 2>/dev/null; then
+	echo "# relay gone: exit status $rc; stdout: $(head -c 300 "$T/result.json"); stderr: $(head -c 600 "$T/stderr")"
+fi
 
 # --- tools describe
 desc=$("$ACTJAIL" tools describe --tools "$TOP/examples/codeact/tools.json")
