@@ -13,6 +13,11 @@
 #include "jail/exitcodes.h"
 #include "jail/status.h"
 
+/* A launcher process runs one jail (a server starts one process per jail),
+ * so its log settings and die() hooks are process-wide: the level from
+ * --quiet/--verbose; die()'s cleanup (run.c: remove the cgroups made
+ * before the jail) and its JSON report (run.c, with --json); and, in the
+ * jail's init, the status socket that die() reports over instead. */
 static int level;
 static void (*cleanup_hook)(void);
 static int child_status_fd = -1;

@@ -84,21 +84,19 @@ static void cleanup_setup(void)
 void run_load_policy(struct config *cfg)
 {
 	char err[LOG_MSG_MAX];
-	char *text = NULL;
+	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	int r;
 
 	if (cfg->policy_path) {
-		int fd = open(cfg->policy_path, O_RDONLY | O_CLOEXEC);
+		_cleanup_close_ int fd = open(cfg->policy_path, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
 			usage_error("--policy %s: %s", cfg->policy_path, strerror(errno));
 		r = read_all_fd(fd, 1 << 20, &text, &len);
-		(void)close(fd);
 		if (r < 0)
 			usage_error("--policy %s: %s", cfg->policy_path, strerror(-r));
 		r = policy_parse(text, len, cfg->policy_path, &cfg->policy, err, sizeof(err));
-		free(text);
 	} else {
 		r = policy_parse(actjail_default_policy, actjail_default_policy_len, "default.json",
 				 &cfg->policy, err, sizeof(err));
@@ -371,10 +369,9 @@ static void report(const struct config *cfg, const struct outcome *o, const stru
 		result_log_violations(o, cap);
 	if (cfg->audit_fd >= 0) {
 		size_t len = 0;
-		char *line = result_audit_line(cfg, o, cap, v, &len);
+		_cleanup_free_ char *line = result_audit_line(cfg, o, cap, v, &len);
 
 		r = line ? audit_append(cfg->audit_fd, line, len) : -ENOMEM;
-		free(line);
 		if (r < 0) {
 			/* the run happened but its record is missing: say so, and
 			 * fail (docs/result.md, audit_error) */

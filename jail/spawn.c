@@ -49,7 +49,13 @@ enum {
 	FD_FIRST_FREE = 5
 };
 
-static char pty_path[64]; /* the jail's pty slave, when it has one */
+/* State a launcher process holds for its one jail, set before clone and
+ * read by the jail's init (a fork of this process) after it: pty_path,
+ * the jail's pty slave when it has one (open_pty_or_die -> child_main);
+ * strings_start/len, where the launcher's own argv and environment strings
+ * lie (main -> the init, which wipes its copy so that /proc/1/cmdline and
+ * environ show nothing of the caller's). */
+static char pty_path[64];
 static char *strings_start;
 static size_t strings_len;
 

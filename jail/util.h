@@ -41,12 +41,6 @@ static inline void close_pairp(int (*p)[2])
 #define _cleanup_pair_	__attribute__((cleanup(close_pairp)))
 
 /* Hand ownership on: return the value and leave the variable empty. */
-#define steal_ptr(pp)                                                                              \
-	({                                                                                         \
-		__typeof__(*(pp)) p_ = *(pp);                                                      \
-		*(pp) = NULL;                                                                      \
-		p_;                                                                                \
-	})
 #define steal_fd(pfd)                                                                              \
 	({                                                                                         \
 		int fd_ = *(pfd);                                                                  \
