@@ -108,7 +108,8 @@ static int bridge_chunk(void *ctx, const char *data, size_t n)
 	return inbound_feed(&s->msgs, data, n);
 }
 
-static void bridge_event(struct supervisor *s, uint32_t events)
+/* Returns true while a slice was read and more may wait. */
+static bool bridge_event(struct supervisor *s, uint32_t events)
 {
 	int r;
 
@@ -116,17 +117,18 @@ static void bridge_event(struct supervisor *s, uint32_t events)
 		r = channel_flush(&s->ev, &s->bridge);
 		if (r < 0 && r != -EPIPE) {
 			fail_run(s, "event loop", -r);
-			return;
+			return false;
 		}
 	}
 	if (s->bridge.fd < 0 || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-		return;
+		return false;
 	r = read_available(s->bridge.fd, READ_SLICE, bridge_chunk, s);
 	if (r == -ENOMEM)
 		fail_run(s, "bridge", ENOMEM);
 	else if (r != READ_AGAIN && r != READ_MORE)
 		/* the jail closed its end (or broke it): nothing more comes */
 		evloop_del_close(&s->ev, &s->bridge.fd);
+	return r == READ_MORE;
 }
 
 /* ---- the program's streams ------------------------------------------------ */
@@ -285,8 +287,8 @@ static void drain(struct supervisor *s)
 		;
 	while (s->j->stderr_fd >= 0 && stream_readable(s, &s->j->stderr_fd, true))
 		;
-	if (s->bridge.fd >= 0)
-		bridge_event(s, EPOLLIN);
+	while (s->bridge.fd >= 0 && bridge_event(s, EPOLLIN))
+		;
 }
 
 static void end_kind(struct supervisor *s, int st)
@@ -459,7 +461,7 @@ static void dispatch(struct supervisor *s, const struct epoll_event *e, bool *tr
 		break;
 	case T_BRIDGE:
 		*traffic = true;
-		bridge_event(s, e->events);
+		(void)bridge_event(s, e->events);
 		break;
 	case T_STDOUT:
 		(void)stream_readable(s, &s->j->stdout_fd, false);
