@@ -24,6 +24,7 @@
 #include "jail/util.h"
 #include "policy/policy.h"
 #include "tests/tap.h"
+#include "tests/tmptree.h"
 
 #define SHA_HELLO "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -117,30 +118,6 @@ static char *slurp(int dir, const char *path, size_t *len)
 		buf = NULL;
 	(void)close(fd);
 	return buf;
-}
-
-static void rm_tree(int dir)
-{
-	DIR *d = fdopendir(dup(dir));
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (unlinkat(dir, e->d_name, 0) < 0 && (errno == EISDIR || errno == EPERM)) {
-			int sub = openat(dir, e->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			if (sub >= 0) {
-				rm_tree(sub);
-				(void)close(sub);
-			}
-			(void)unlinkat(dir, e->d_name, AT_REMOVEDIR);
-		}
-	}
-	closedir(d);
 }
 
 /* ---- reading a capture -------------------------------------------------------- */

@@ -20,6 +20,7 @@
 #include "jail/outcome.h"
 #include "jail/util.h"
 #include "tests/tap.h"
+#include "tests/tmptree.h"
 
 #define FFFD "\xef\xbf\xbd"
 
@@ -845,30 +846,6 @@ static void test_read_available(void)
 			(void)close(m);
 	}
 	free(s.buf);
-}
-
-static void rm_tree(int dir)
-{
-	DIR *d = fdopendir(dup(dir));
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (unlinkat(dir, e->d_name, 0) < 0 && (errno == EISDIR || errno == EPERM)) {
-			int sub = openat(dir, e->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			if (sub >= 0) {
-				rm_tree(sub);
-				(void)close(sub);
-			}
-			(void)unlinkat(dir, e->d_name, AT_REMOVEDIR);
-		}
-	}
-	closedir(d);
 }
 
 int main(void)
