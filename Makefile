@@ -43,12 +43,12 @@ ALL_LDFLAGS = $(LDFLAGS) -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
 comma := ,
 
 # Reusable code (never exits): policy, bridge framing, JSON, helpers.
-LIB_SRC  := bridge/json.c bridge/jsonget.c bridge/jsontext.c bridge/frame.c bridge/message.c bridge/tools.c policy/policy.c policy/pcheck.c policy/rules.c policy/seccomp.c \
+LIB_SRC  := bridge/json.c bridge/jsonget.c bridge/jsontext.c bridge/frame.c bridge/message.c bridge/tools.c policy/policy.c policy/pcheck.c policy/rules.c policy/seccomp.c policy/bpfcache.c \
             jail/sha256.c jail/util.c jail/cgroup.c jail/netaddr.c jail/mountpath.c jail/outcome.c \
             jail/status.c jail/evloop.c jail/verdict.c jail/capture.c
 JAIL_SRC := jail/main.c jail/spawn.c jail/supervise.c jail/userns.c jail/mount.c jail/net.c \
             jail/caps.c jail/limits.c jail/result.c jail/log.c jail/calls.c jail/landlock.c jail/verify.c jail/violation.c \
-            jail/usage.c jail/run.c jail/describe.c jail/audit.c jail/summary.c jail/toolproc.c jail/inbound.c jail/stdinrelay.c jail/program.c jail/relay.c \
+            jail/usage.c jail/run.c jail/describe.c jail/audit.c jail/summary.c jail/toolproc.c jail/inbound.c jail/stdinrelay.c jail/program.c jail/relay.c jail/timing.c \
             $(NONSS)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 JAIL_OBJ := $(JAIL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/jail/embed.o

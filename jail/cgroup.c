@@ -356,18 +356,56 @@ int cgroup_create(const struct cgroup_layout *lay, const char *parent, const cha
 	return r;
 }
 
-int cgroup_attach(const struct cgroup_jail *cg, pid_t pid)
+int cgroup_open_join(struct cgroup_jail *cg)
 {
-	char v[32];
-	int k, r;
+	char path[1200];
 
+	cg->njoin = 0;
 	if (cg->version != CG_V1)
 		return 0;
-	(void)snprintf(v, sizeof(v), "%d", (int)pid);
-	for (k = 0; k < CG1_N; k++)
-		if (cg->dir[k] && (r = put(cg->dir[k], "cgroup.procs", v)) < 0)
-			return r;
+	for (int k = 0; k < CG1_N; k++) {
+		int fd;
+
+		if (!cg->dir[k])
+			continue;
+		if (!path_fmt(path, sizeof(path), "%s/tasks", cg->dir[k])) {
+			cgroup_close_join(cg);
+			return -ENAMETOOLONG;
+		}
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int e = errno;
+
+			cgroup_close_join(cg);
+			return -e;
+		}
+		cg->join_fd[cg->njoin++] = fd;
+	}
 	return 0;
+}
+
+int cgroup_join_self(struct cgroup_jail *cg)
+{
+	int r = 0;
+
+	for (int i = 0; i < cg->njoin && !r; i++) {
+		ssize_t n;
+
+		do
+			n = write(cg->join_fd[i], "0", 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			r = n < 0 ? -errno : -EIO;
+	}
+	cgroup_close_join(cg);
+	return r;
+}
+
+void cgroup_close_join(struct cgroup_jail *cg)
+{
+	for (int i = 0; i < cg->njoin; i++)
+		(void)close(cg->join_fd[i]);
+	cg->njoin = 0;
 }
 
 void cgroup_kill(const struct cgroup_jail *cg)
@@ -414,6 +452,7 @@ int cgroup_destroy(struct cgroup_jail *cg)
 	if (cg->v2_fd >= 0)
 		(void)close(cg->v2_fd);
 	cg->v2_fd = -1;
+	cgroup_close_join(cg);
 	for (k = 0; k < CG1_N; k++) {
 		if (!cg->dir[k])
 			continue;

@@ -30,6 +30,7 @@
 #include "jail/run.h"
 #include "jail/spawn.h"
 #include "jail/supervise.h"
+#include "jail/timing.h"
 #include "jail/util.h"
 #include "jail/verify.h"
 #include "bridge/message.h"
@@ -489,6 +490,7 @@ int main(int argc, char **argv, char **envp)
 	const char *cmd;
 	int r;
 
+	timing_start();
 	/* Signals the event loop handles are blocked before anything exists (a
 	 * cgroup, a lock, a jail): one that comes during setup then waits in
 	 * the signalfd instead of killing the launcher halfway, and the loop
@@ -558,7 +560,9 @@ int main(int argc, char **argv, char **envp)
 
 	if (cfg.json)
 		run_report_setup_errors(&cfg);
+	timing_mark("command line");
 	run_load_policy(&cfg);
+	timing_mark("policy parsed");
 	apply_overrides(&cfg, &ov);
 	limits_clamp_to_caller(&cfg.policy.limits);
 	if (cfg.mode == MODE_RUN) {
@@ -568,6 +572,7 @@ int main(int argc, char **argv, char **envp)
 	program_env(&cfg, ov.env, ov.nenv);
 	cfg.uid_range_from_cli = ov.uid_count != 0;
 	cfg.cpus_from_cli = ov.cpus_set && ov.cpu_millis;
+	timing_mark("program and environment");
 	r = run_jail(&cfg);
 	config_free(&cfg, &ov);
 	return r;

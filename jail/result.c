@@ -14,6 +14,7 @@
 #include <yajl_gen.h>
 
 #include "jail/sha256.h"
+#include "jail/timing.h"
 
 #include "jail/exitcodes.h"
 #include "jail/log.h"
@@ -51,6 +52,40 @@ static yajl_gen_status num(yajl_gen g, const char *k, uint64_t v)
 	yajl_gen_status st = key(g, k);
 
 	return st == yajl_gen_status_ok ? yajl_gen_integer(g, (long long)v) : st;
+}
+
+/* A duration in milliseconds with microseconds, or null when unknown. */
+static yajl_gen_status ms(yajl_gen g, const char *k, bool known, uint64_t ns)
+{
+	char text[32];
+	int n;
+	yajl_gen_status st = key(g, k);
+
+	if (st != yajl_gen_status_ok)
+		return st;
+	if (!known)
+		return yajl_gen_null(g);
+	n = snprintf(text, sizeof(text), "%llu.%03llu", (unsigned long long)(ns / 1000000),
+		     (unsigned long long)(ns / 1000 % 1000));
+	return yajl_gen_number(g, text, (size_t)n);
+}
+
+/* Where the time went (docs/result.md, timings): setup from clone to the
+ * program's exec, the program's run from exec to the jail's end. */
+static int gen_timings(yajl_gen g, const struct outcome *o)
+{
+	uint64_t clone = timing_clone_ns(), exec = timing_exec_ns();
+
+	CHECK(key(g, "timings"));
+	CHECK(yajl_gen_map_open(g));
+	CHECK(ms(g, "setup_ms", clone && exec > clone, exec - clone));
+	CHECK(ms(g, "run_ms", exec && o->end_ns > exec, o->end_ns - exec));
+	CHECK(ms(g, "capture_ms", o->output_fd >= 0, o->capture_ns));
+	CHECK(ms(g, "launcher_cpu_ms", o->launcher_cpu_us != 0, o->launcher_cpu_us * 1000));
+	CHECK(yajl_gen_map_close(g));
+	return 0;
+fail:
+	return -1;
 }
 
 /* Which mechanism enforced each limit on this run. */
@@ -425,6 +460,8 @@ int result_print_json(const struct config *cfg, const struct outcome *o, const s
 	CHECK(num(g, "memory_peak_kib", o->memory_peak_kib));
 	CHECK(key(g, "processes_max"));
 	CHECK(o->processes_max >= 0 ? yajl_gen_integer(g, o->processes_max) : yajl_gen_null(g));
+	if (gen_timings(g, o) < 0)
+		goto fail;
 	CHECK(key(g, "stdout"));
 	CHECK(bytes(g, o->out.data, o->out.len));
 	CHECK(key(g, "stderr"));

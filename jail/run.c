@@ -16,10 +16,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -35,8 +37,10 @@
 #include "jail/spawn.h"
 #include "jail/summary.h"
 #include "jail/supervise.h"
+#include "jail/timing.h"
 #include "jail/util.h"
 #include "jail/verify.h"
+#include "policy/bpfcache.h"
 #include "policy/seccomp.h"
 
 /* The one run of this process, for the two die() hooks below: die() has no
@@ -138,6 +142,15 @@ static void setup_cgroups_or_die(struct config *cfg)
 	 * cgroups by them); -0: a launcher process runs one jail */
 	(void)snprintf(name, sizeof(name), "actjail-%lu-%d-0", cgroup_own_pidns(), (int)getpid());
 	r = cgroup_create(&lay, cfg->cgroup_parent, name, l, &cfg->cg, err, sizeof(err));
+	if (r == 0) {
+		/* v1: the jail's init moves itself in (spawn.c, step 1b) */
+		r = cgroup_open_join(&cfg->cg);
+		if (r < 0) {
+			(void)snprintf(err, sizeof(err), "open the jail's tasks files: %s",
+				       strerror(-r));
+			(void)cgroup_destroy(&cfg->cg);
+		}
+	}
 	if (r < 0) {
 		if (cfg->cgroup_parent)
 			die("cgroup", 0, "%s", err);
@@ -255,6 +268,17 @@ static void log_peak_memory(void)
 	fclose(f);
 }
 
+/* This process's CPU time so far (user and system), in microseconds. */
+static uint64_t own_cpu_us(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
 /* Files the run writes on the host are held from before the jail exists:
  * a run that could not be recorded does not happen (the audit log), and a
  * --output DIR removed or replaced meanwhile is a reported failure, never a
@@ -292,15 +316,43 @@ static void refuse_or_warn_inapplicable(const struct config *cfg)
 			 cfg->policy.name);
 }
 
-/* The seccomp filter: checked against what init needs and compiled before
- * anything exists, so a rule libseccomp refuses is reported with nothing
- * to clean up. */
-static scmp_filter_ctx compile_filter_or_die(const struct config *cfg)
+/* The cache of compiled filters (policy/bpfcache.h), unless
+ * ACTJAIL_FILTER_CACHE=off or this build has no build ID: an fd or -1. */
+static int open_filter_cache(unsigned char key[32], const struct config *cfg, char *dir,
+			     size_t dirlen)
 {
+	const char *off = getenv("ACTJAIL_FILTER_CACHE");
+	unsigned char id[64];
+	size_t idlen;
+	int fd;
+
+	if (off && !strcmp(off, "off"))
+		return -1;
+	idlen = bpfcache_build_id(id, sizeof(id));
+	if (!idlen) {
+		log_verbose("seccomp filter cache: this build has no build ID; not used");
+		return -1;
+	}
+	fd = bpfcache_open_dir(dir, dirlen);
+	if (fd < 0) {
+		log_verbose("seccomp filter cache %s: %s; not used", dir, strerror(-fd));
+		return -1;
+	}
+	bpfcache_key(&cfg->policy.seccomp, id, idlen, key);
+	return fd;
+}
+
+/* The seccomp filter: checked against what init needs and compiled (or
+ * read from the cache) before anything exists, so a rule libseccomp
+ * refuses is reported with nothing to clean up. */
+static const struct bpf_blob *build_filter_or_die(const struct config *cfg)
+{
+	static struct bpf_blob blob;
 	const char *name = cfg->policy_path ? cfg->policy_path : "default.json";
 	scmp_filter_ctx filter = NULL;
-	char err[LOG_MSG_MAX];
-	int r;
+	unsigned char key[32];
+	char err[LOG_MSG_MAX], dir[PATH_MAX], file[72];
+	int r, cache;
 
 	/* a policy that takes away what the jail's own init needs after the
 	 * filter would fail every run, or hang it */
@@ -308,10 +360,46 @@ static scmp_filter_ctx compile_filter_or_die(const struct config *cfg)
 		die("policy", 0,
 		    "%s refuses what the jail's init needs after the filter: %s (allow them)", name,
 		    err);
+	cache = open_filter_cache(key, cfg, dir, sizeof(dir));
+	if (cache >= 0) {
+		bpfcache_name(key, file);
+		r = bpfcache_load(cache, key, &blob);
+		if (r == 0) {
+			log_verbose("seccomp filter: %u instructions from the cache, %s/%s",
+				    blob.count, dir, file);
+			(void)close(cache);
+			return &blob;
+		}
+		if (r != -ENOENT) {
+			/* not ours, or not what its name says: compiled afresh,
+			 * and replaced when ours */
+			log_verbose("seccomp filter cache: %s/%s: %s; ignored", dir, file,
+				    strerror(-r));
+			if (r == -EBADMSG)
+				(void)unlinkat(cache, file, 0);
+		}
+	}
 	r = seccomp_compile(&cfg->policy.seccomp, name, &filter, err, sizeof(err));
-	if (r < 0)
+	if (r < 0) {
+		if (cache >= 0)
+			(void)close(cache);
 		die("compile seccomp filter", -r, "%s", err);
-	return filter;
+	}
+	r = bpfcache_export(filter, &blob);
+	seccomp_release(filter);
+	if (r < 0) {
+		if (cache >= 0)
+			(void)close(cache);
+		die("compile seccomp filter", -r, "generating the BPF");
+	}
+	if (cache >= 0) {
+		r = bpfcache_store(cache, key, &blob);
+		log_verbose("seccomp filter: %u instructions compiled%s%s/%s%s%s", blob.count,
+			    r < 0 ? "; not cached in " : ", cached in ", dir, file,
+			    r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+		(void)close(cache);
+	}
+	return &blob;
 }
 
 /* After the jail: what the run left in /output, listed (and copied with
@@ -387,15 +475,17 @@ static void report(const struct config *cfg, const struct outcome *o, const stru
 	} else if (log_get_level() >= LOG_NORMAL && (isatty(2) || log_get_level() > LOG_NORMAL)) {
 		result_print_summary(o, cap, v);
 	}
-	if (log_get_level() >= LOG_VERBOSE)
+	if (log_get_level() >= LOG_VERBOSE) {
+		timing_log();
 		log_peak_memory();
+	}
 }
 
 int run_jail(struct config *cfg)
 {
 	struct supervisor *sup = NULL;
 	struct capture cap = { 0 };
-	scmp_filter_ctx filter;
+	const struct bpf_blob *filter;
 	struct outcome o;
 	struct verdict v;
 	struct jail j;
@@ -410,23 +500,30 @@ int run_jail(struct config *cfg)
 	cfg->host_gid = cfg->as_root ? cfg->policy.gid : getgid();
 	refuse_or_warn_inapplicable(cfg);
 	pick_uid_or_die(cfg);
+	timing_mark("identity");
 	/* 2. Host files the run writes, held open from now on. */
 	open_host_files_or_die(cfg);
+	timing_mark("host files opened");
 	/* 3. Mount sources the child cannot make itself (idmapped trees need
 	 *    the initial user namespace); after pick_uid, which sets the ids
 	 *    they map to. */
 	mount_setup_parent_or_die(cfg);
+	timing_mark("mount sources");
 	/* 4. The jail's cgroups, before clone: the jail is moved in before it
 	 *    runs anything of the program's (spawn.c). */
 	setup_cgroups_or_die(cfg);
+	timing_mark("cgroups created");
 	/* 5. Violation reports: whether the filter gets a listener. Before the
 	 *    compile, which needs the answer. */
 	setup_violation_reports_or_die(cfg);
+	timing_mark("violation reports checked");
 	/* 6. The filters the launcher already runs under, for the self-check:
 	 *    the jail's count must be exactly one more. */
 	cfg->inherited_filters = verify_own_filters();
+	timing_mark("own filters counted");
 	/* 7. The seccomp filter. */
-	filter = compile_filter_or_die(cfg);
+	filter = build_filter_or_die(cfg);
+	timing_mark("seccomp filter compiled");
 	log_verbose("policy %s (sha256 %s), timeout %llu ms, memory %llu MiB, pids %llu",
 		    cfg->policy.name, cfg->policy.sha256,
 		    (unsigned long long)cfg->policy.limits.timeout_ms,
@@ -438,20 +535,30 @@ int run_jail(struct config *cfg)
 	r = supervise_prepare(&sup, cfg);
 	if (r < 0)
 		die("event loop", -r, NULL);
+	timing_mark("event loop prepared");
 	/* 9. Clone, id maps, "go", the filter to the child (spawn.c). */
 	jail_spawn_or_die(cfg, filter, &j);
+	cgroup_close_join(&cfg->cg); /* the init has its own copies */
 	/* 10. Supervise until the jail is gone. From here on nothing exits
 	 *     the process: the loop ends the run, whatever happens. */
 	supervise(sup, &j, &o);
+	timing_mark("jail reaped");
 	supervise_free(sup);
-	seccomp_release(filter);
 	/* 11. The jail is reaped: its cgroups are empty and can go. */
 	r = cgroup_destroy(&cfg->cg);
 	if (r < 0)
 		log_warn("cgroup: cannot remove: %s", strerror(-r));
+	timing_mark("cgroups removed");
 	/* 12. Capture, verdict, record. */
 	v = result_verdict(cfg, &o);
-	capture(cfg, &o, &cap, &v);
+	{
+		uint64_t t0 = now_ns();
+
+		capture(cfg, &o, &cap, &v);
+		o.capture_ns = now_ns() - t0;
+		timing_mark("capture");
+	}
+	o.launcher_cpu_us = own_cpu_us() + o.jail_setup_cpu_us;
 	report(cfg, &o, &cap, &v);
 	capture_free(&cap);
 	outcome_free(&o);

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -34,6 +35,7 @@
 #include "jail/mount.h"
 #include "jail/net.h"
 #include "jail/status.h"
+#include "jail/timing.h"
 #include "jail/userns.h"
 #include "jail/verify.h"
 #include "jail/util.h"
@@ -80,6 +82,21 @@ static void send_status(int fd, uint32_t kind, int32_t err, int32_t value)
 	/* A failed send means the launcher is gone, and with it our purpose. */
 	if (status_send(fd, kind, err, value, NULL, NULL) < 0)
 		_exit(EXIT_SETUP);
+}
+
+/* The marks taken so far (timing.h), with this process's CPU time. Only
+ * for --verbose and the result's timings: a lost record costs nothing. */
+static void send_timings(int fd)
+{
+	struct timing_wire w[TIMING_WIRE_MAX];
+	size_t n = timing_child_take(w, sizeof(w));
+	struct rusage ru;
+	int32_t cpu_us = -1;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		cpu_us = (int32_t)((ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+				   ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	(void)status_send_bytes(fd, ST_TIMINGS, cpu_us, (int32_t)n, w, n * sizeof(w[0]));
 }
 
 static void send_fd_kind_or_die(int sock, int fd, uint32_t kind)
@@ -149,28 +166,12 @@ static void read_filter_or_die(int fd, struct sock_fprog *prog)
 	prog->filter = insns;
 }
 
-/* Generate the BPF into memory, then send it length-first to the child. */
-static int send_filter(scmp_filter_ctx filter, int pipe_fd)
+/* The BPF, length-first, to the child. */
+static int send_filter(const struct bpf_blob *b, int pipe_fd)
 {
-	_cleanup_close_ int mem = memfd_create("actjail-bpf", MFD_CLOEXEC);
-	char buf[BPF_MAXINSNS * sizeof(struct sock_filter)];
-	uint32_t count;
-	ssize_t n;
-	int r;
+	int r = write_all(pipe_fd, &b->count, sizeof(b->count));
 
-	if (mem < 0)
-		return -errno;
-	r = seccomp_export_bpf(filter, mem);
-	if (r < 0)
-		return r;
-	n = pread(mem, buf, sizeof(buf), 0);
-	if (n < 0)
-		return -errno;
-	if (n == 0 || n == (ssize_t)sizeof(buf) || n % (ssize_t)sizeof(struct sock_filter))
-		return -E2BIG;
-	count = (uint32_t)((size_t)n / sizeof(struct sock_filter));
-	r = write_all(pipe_fd, &count, sizeof(count));
-	return r < 0 ? r : write_all(pipe_fd, buf, (size_t)n);
+	return r < 0 ? r : write_all(pipe_fd, b->insns, b->count * sizeof(b->insns[0]));
 }
 
 /* execve argv[0], searching the jail's PATH when it has no slash. glibc's
@@ -223,6 +224,8 @@ static _Noreturn void run_program(const struct config *cfg)
 	/* Start where writing works: "/" is read-only, and /tmp is HOME too. */
 	if (chdir(JAIL_WORKDIR) < 0)
 		die("change to the working directory", errno, "%s", JAIL_WORKDIR);
+	timing_child_mark(TS_EXEC);
+	send_timings(FD_STATUS);
 	e = exec_program(cfg);
 	send_status(FD_STATUS, ST_EXEC_ERROR, e, 0);
 	_exit(e == ENOENT || e == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
@@ -278,6 +281,16 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	n = recv(fds->status, &go, sizeof(go), 0);
 	if (n != (ssize_t)sizeof(go) || go.kind != ST_GO)
 		_exit(EXIT_SETUP);
+	timing_child_mark(TS_GO);
+	/* 1b. cgroup v1: into the jail's cgroups, first, so what the setup
+	 *     allocates is charged there too (v2: born there, by clone3). */
+	{
+		struct cgroup_jail cg = cfg->cg; /* this process's copy of the fds */
+		int r = cgroup_join_self(&cg);
+
+		if (r < 0)
+			die("join cgroup", -r, NULL);
+	}
 	/* 2. Nobody in the jail may read this process's memory or /proc files;
 	 *    and wipe the launcher's argv and environment from our copy. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -286,6 +299,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 		memset(strings_start, 0, strings_len);
 	/* 3. Host objects are opened with the caller's credentials... */
 	mount_open_sources_or_die(cfg, pty_path[0] ? pty_path : NULL, &src);
+	timing_child_mark(TS_SOURCES);
 	/* 4. ...then the sandbox user, which new files in the jail belong to.
 	 *    A uid/gid change clears the parent-death signal (PR_SET_PDEATHSIG in
 	 *    prctl(2)): arm it again, then make sure the launcher did not die in
@@ -299,16 +313,20 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 		if (poll(&pfd, 1, 0) < 0 || (pfd.revents & (POLLHUP | POLLERR)))
 			_exit(EXIT_SETUP);
 	}
+	timing_child_mark(TS_USERNS);
 	/* 5. Private mounts, tmpfs root, binds, /proc, /dev, pivot_root. */
 	out_fd = mount_setup_child_or_die(cfg, &src);
+	timing_child_mark(TS_MOUNTS);
 	send_fd_kind_or_die(fds->status, out_fd, ST_OUTPUT_FD);
 	(void)close(out_fd);
 	/* 6. Loopback up and the fixed hostname (need CAP_NET_ADMIN/SYS_ADMIN). */
 	net_setup_child_or_die();
+	timing_child_mark(TS_NET);
 	read_filter_or_die(fds->bpf, &prog);
-	/* cgroup v1: the launcher has moved us into the jail's cgroups by now
-	 * (it sends the filter after that), so start the cgroup namespace again:
-	 * the jail sees its own cgroup as "/", no host path (v2 was born there). */
+	timing_child_mark(TS_FILTER_READ);
+	/* cgroup v1: in the jail's cgroups since step 1b, so the cgroup
+	 * namespace starts here: the jail sees its own cgroup as "/", no host
+	 * path (v2 was born there, in the namespace clone3 made). */
 	if (cfg->cg.version == CG_V1 && unshare(CLONE_NEWCGROUP) < 0)
 		die("cgroup namespace", errno, NULL);
 	/* 7. Descriptors: 0-2 the program's streams, 3 the bridge, 4 status
@@ -326,18 +344,23 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	place_fd_or_die(fds->bridge, FD_BRIDGE, false);
 	if (syscall(SYS_close_range, FD_FIRST_FREE, ~0U, 0) < 0)
 		die("close descriptors", errno, NULL);
+	timing_child_mark(TS_FDS);
 	/* 8. Cap the user namespace's per-user counts (inotify, namespaces):
 	 *    with CAP_SYS_RESOURCE in it, so before the capabilities go; after
 	 *    the cgroup v1 unshare, the last namespace init makes itself. */
 	limits_ucounts_child_or_die();
+	timing_child_mark(TS_UCOUNTS);
 	/* 8b. rlimits before seccomp, so the filter need not allow prlimit64. */
 	limits_setup_child_or_die(&cfg->policy.limits, cfg->cg.pids);
+	timing_child_mark(TS_RLIMITS);
 	/* 9. No capabilities, locked securebits, no_new_privs. */
 	caps_drop_child_or_die();
+	timing_child_mark(TS_CAPS);
 	/* 9b. Landlock: after no_new_privs, which it requires; before seccomp,
 	 *     whose filter then need not allow the landlock syscalls. */
 	landlock_abi = landlock_setup_child_or_die(cfg);
 	send_status(FD_STATUS, ST_LANDLOCK, 0, landlock_abi);
+	timing_child_mark(TS_LANDLOCK);
 	/* 10. seccomp last: the filter then only has to allow what the
 	 *     program needs, plus what init does from here (fork, wait, send). */
 	if (cfg->policy.seccomp.notify_default) {
@@ -353,6 +376,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	} else if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
 		die("load seccomp filter", errno, NULL);
 	}
+	timing_child_mark(TS_SECCOMP);
 	/* 11. Read every layer back and refuse to go on if one is missing. */
 	{
 		char enforced[STATUS_DETAIL_MAX];
@@ -361,6 +385,8 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 		if (status_send(FD_STATUS, ST_ENFORCED, 0, 0, NULL, enforced) < 0)
 			_exit(EXIT_SETUP);
 	}
+	timing_child_mark(TS_VERIFY);
+	send_timings(FD_STATUS);
 	send_status(FD_STATUS, ST_READY, 0, 0);
 	init_loop(cfg);
 }
@@ -401,7 +427,7 @@ static _Noreturn void abort_child_and_die(struct jail *j, const char *step, int 
 	die(step, err, NULL);
 }
 
-void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct jail *j)
+void jail_spawn_or_die(const struct config *cfg, const struct bpf_blob *filter, struct jail *j)
 {
 	int status[2], bridge[2], bpf[2], in[2] = { -1, -1 }, out[2] = { -1, -1 },
 					  err[2] = { -1, -1 };
@@ -438,7 +464,11 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 		die("drop supplementary groups", errno, NULL);
 
 	ca.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
-		   CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_PIDFD;
+		   CLONE_NEWUTS | CLONE_PIDFD;
+	/* v1: the init joins its cgroups first and only then makes the
+	 * namespace, so that its root is the jail's cgroup (after step 6) */
+	if (cfg->cg.version != CG_V1)
+		ca.flags |= CLONE_NEWCGROUP;
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	ca.exit_signal = SIGCHLD;
 	if (cfg->cg.version == CG_V2) {
@@ -447,6 +477,7 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 		ca.cgroup = (uint64_t)cfg->cg.v2_fd;
 	}
 	j->start_ns = now_ns();
+	timing_set_clone(j->start_ns);
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0)
 		die("clone", errno, "new user, mount, pid, net, ipc, uts and cgroup namespaces");
@@ -490,19 +521,14 @@ void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct 
 		j->stdin_fd = in[1];
 	}
 	userns_setup_parent_or_die(j->pid, cfg->host_uid, cfg->host_gid);
+	timing_mark("id maps written");
 	if (status_send(j->status_fd, ST_GO, 0, 0, NULL, NULL) < 0)
 		abort_child_and_die(j, "start jail", errno);
-	/* Generate the BPF now, while the child builds its mounts. On failure
+	/* Send the BPF now, while the child builds its mounts. On failure
 	 * the child gets no complete filter and refuses to go on (fail
 	 * closed); it reports that itself, and so does a child that died first. */
-	/* v1: into the jail's cgroups. Moving a process there can wait for an
-	 * RCU grace period (the cgroup threadgroup lock), so it overlaps the
-	 * child's mounts; the child cannot start the program before it has the
-	 * filter, which is sent only once it is in its cgroups. */
-	r = cgroup_attach(&cfg->cg, j->pid);
-	if (r < 0)
-		abort_child_and_die(j, "join cgroup", -r);
 	r = send_filter(filter, bpf[1]);
+	timing_mark("seccomp filter sent");
 	(void)close(bpf[1]);
 	if (r < 0)
 		log_verbose("sending the seccomp filter: %s", strerror(-r));

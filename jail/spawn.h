@@ -10,10 +10,10 @@
 #ifndef ACTJAIL_SPAWN_H
 #define ACTJAIL_SPAWN_H
 
-#include <seccomp.h>
 #include <sys/types.h>
 
 #include "jail/config.h"
+#include "policy/bpfcache.h"
 
 /* The launcher's side of a running jail. Every fd is close-on-exec. */
 struct jail {
@@ -37,6 +37,6 @@ void spawn_note_process_strings(int argc, char **argv, char **envp);
  * filter. 0, or -EPERM with the refused syscalls, comma-separated, in err. */
 int spawn_check_policy(const struct config *cfg, char *err, size_t errlen);
 
-void jail_spawn_or_die(const struct config *cfg, scmp_filter_ctx filter, struct jail *j);
+void jail_spawn_or_die(const struct config *cfg, const struct bpf_blob *filter, struct jail *j);
 
 #endif

@@ -22,6 +22,17 @@ int status_send(int sock, uint32_t kind, int32_t err, int32_t value, const char 
 	return send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
+int status_send_bytes(int sock, uint32_t kind, int32_t err, int32_t value, const void *data,
+		      size_t len)
+{
+	struct status_msg m = { .kind = kind, .err = err, .value = value };
+
+	if (len > sizeof(m.detail))
+		return -EMSGSIZE;
+	memcpy(m.detail, data, len);
+	return send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
 int status_send_fd(int sock, uint32_t kind, int fd)
 {
 	struct status_msg m = { .kind = kind };

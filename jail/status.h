@@ -8,6 +8,7 @@
 #ifndef ACTJAIL_STATUS_H
 #define ACTJAIL_STATUS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum status_kind {
@@ -21,6 +22,8 @@ enum status_kind {
 	ST_LANDLOCK,	/* value: the Landlock ABI applied (0: none) */
 	ST_ENFORCED,	/* detail: the self-check's "key=value ..." read-back */
 	ST_NOTIFY_FD,	/* carries the seccomp listener via SCM_RIGHTS */
+	ST_TIMINGS,	/* value: count; detail: struct timing_wire[count]; err: the
+			 * init's CPU time so far in microseconds (-1 if unknown) */
 };
 
 /* Room for the self-check's record (ST_ENFORCED), which grows with each layer. */
@@ -37,6 +40,9 @@ struct status_msg {
 /* One record (step and detail cut to fit; NULL for none). 0 or -errno. */
 int status_send(int sock, uint32_t kind, int32_t err, int32_t value, const char *step,
 		const char *detail);
+/* A record whose detail is len bytes of data (at most STATUS_DETAIL_MAX). */
+int status_send_bytes(int sock, uint32_t kind, int32_t err, int32_t value, const void *data,
+		      size_t len);
 /* A record of kind carrying fd (SCM_RIGHTS). 0 or -errno. */
 int status_send_fd(int sock, uint32_t kind, int fd);
 /* The next whole record, without blocking: 1 (with the one descriptor it

@@ -31,6 +31,7 @@
 #include "jail/inbound.h"
 #include "jail/log.h"
 #include "jail/status.h"
+#include "jail/timing.h"
 #include "jail/stdinrelay.h"
 #include "jail/usage.h"
 #include "jail/util.h"
@@ -207,6 +208,12 @@ static void status_record(struct supervisor *s, const struct status_msg *m, int 
 				fail_run(s, "event loop", -r);
 		}
 		break;
+	case ST_TIMINGS:
+		if (m->value > 0)
+			timing_add_child(m->detail, (size_t)m->value);
+		if (m->err > 0)
+			o->jail_setup_cpu_us += (uint64_t)m->err;
+		break;
 	case ST_LANDLOCK:
 		o->landlock_abi = m->value >= 0 && m->value < 1000 ? m->value : 0;
 		break;
@@ -329,7 +336,8 @@ static void reap(struct supervisor *s)
 	while (p < 0 && errno == EINTR);
 	if (p < 0)
 		fail_run(s, "reap jail", errno);
-	s->o->duration_ms = (now_ns() - s->j->start_ns) / 1000000;
+	s->o->end_ns = now_ns();
+	s->o->duration_ms = (s->o->end_ns - s->j->start_ns) / 1000000;
 	usage_collect(&ru, s->cpu_snapshot_ms, &s->cfg->cg, s->o);
 	end_kind(s, st);
 }

@@ -126,6 +126,9 @@ types = {
     "exit_code": isint, "signal": lambda v: v is None or isint(v),
     "duration_ms": isint, "cpu_ms": isint, "memory_peak_kib": isint,
     "processes_max": lambda v: v is None or isint(v),
+    "timings": lambda v: isinstance(v, dict) and sorted(v) == ["capture_ms", "launcher_cpu_ms", "run_ms", "setup_ms"]
+                         and all(isinstance(v[k], float) and v[k] > 0 for k in ("setup_ms", "run_ms", "launcher_cpu_ms"))
+                         and isinstance(v["capture_ms"], float) and v["capture_ms"] >= 0,
     "stdout": lambda v: isinstance(v, str), "stderr": lambda v: isinstance(v, str),
     "stdout_truncated": lambda v: isinstance(v, bool),
     "stderr_truncated": lambda v: isinstance(v, bool),
