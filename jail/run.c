@@ -118,10 +118,13 @@ void run_load_policy(struct config *cfg)
 /* Each jail gets its own cgroup where the host has them: as root, or in a
  * delegated --cgroup-parent. Without, the rlimits enforce what they can;
  * a limit nothing can enforce is a setup error unless marked best_effort. */
+static struct cgroup_layout cg_layout; /* setup_cgroups_or_die -> sweep_cgroups */
+static bool cg_layout_found;
+
 static void setup_cgroups_or_die(struct config *cfg)
 {
 	const struct limits *l = &cfg->policy.limits;
-	struct cgroup_layout lay;
+	struct cgroup_layout *lay = &cg_layout;
 	char name[64], err[512];
 	int r;
 
@@ -129,7 +132,7 @@ static void setup_cgroups_or_die(struct config *cfg)
 	cfg->cg.v2_fd = -1;
 	if ((!cfg->as_root && !cfg->cgroup_parent) || cfg->no_cgroup)
 		goto check;
-	r = cgroup_discover(&lay);
+	r = cgroup_discover(lay);
 	if (r < 0) {
 		if (cfg->cgroup_parent)
 			die("cgroup", -r,
@@ -137,11 +140,11 @@ static void setup_cgroups_or_die(struct config *cfg)
 		log_verbose("no usable cgroup hierarchy: limits by rlimits only");
 		goto check;
 	}
-	cgroup_sweep(&lay, cfg->cgroup_parent);
+	cg_layout_found = true;
 	/* named by pid namespace and pid (cgroup_sweep tells dead launchers'
 	 * cgroups by them); -0: a launcher process runs one jail */
 	(void)snprintf(name, sizeof(name), "actjail-%lu-%d-0", cgroup_own_pidns(), (int)getpid());
-	r = cgroup_create(&lay, cfg->cgroup_parent, name, l, &cfg->cg, err, sizeof(err));
+	r = cgroup_create(lay, cfg->cgroup_parent, name, l, &cfg->cg, err, sizeof(err));
 	if (r == 0) {
 		/* v1: the jail's init moves itself in (spawn.c, step 1b) */
 		r = cgroup_open_join(&cfg->cg);
@@ -170,6 +173,14 @@ check:
 		die("cgroup", 0,
 		    "a CPU quota (cpus) needs cgroups: run as root, pass --cgroup-parent, "
 		    "or mark cpus best_effort in the policy");
+}
+
+/* Remove what launchers that died (SIGKILL) left under the same parent.
+ * Nothing depends on it, so it runs while the jail's init builds the jail. */
+static void sweep_cgroups(const struct config *cfg)
+{
+	if (cg_layout_found)
+		cgroup_sweep(&cg_layout, cfg->cgroup_parent);
 }
 
 /* Whether release (uname) is at least major.minor. */
@@ -539,6 +550,9 @@ int run_jail(struct config *cfg)
 	/* 9. Clone, id maps, "go", the filter to the child (spawn.c). */
 	jail_spawn_or_die(cfg, filter, &j);
 	cgroup_close_join(&cfg->cg); /* the init has its own copies */
+	/* 9b. Work the jail does not wait for, while its init builds it. */
+	sweep_cgroups(cfg);
+	timing_mark("stale cgroups swept");
 	/* 10. Supervise until the jail is gone. From here on nothing exits
 	 *     the process: the loop ends the run, whatever happens. */
 	supervise(sup, &j, &o);

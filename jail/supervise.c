@@ -337,8 +337,10 @@ static void reap(struct supervisor *s)
 	if (p < 0)
 		fail_run(s, "reap jail", errno);
 	s->o->end_ns = now_ns();
+	timing_mark("init reaped");
 	s->o->duration_ms = (s->o->end_ns - s->j->start_ns) / 1000000;
 	usage_collect(&ru, s->cpu_snapshot_ms, &s->cfg->cg, s->o);
+	timing_mark("usage read");
 	end_kind(s, st);
 }
 
@@ -528,6 +530,7 @@ void supervise_wait(struct supervisor *s)
 		if (traffic)
 			spin_until = now_ns() + SPIN_NS;
 	}
+	timing_mark("init gone (pidfd)");
 	/* Every process of the jail is gone once init is: collect what they
 	 * left in the pipes and sockets, then reap. */
 	if (s->o->end != END_INTERNAL)
