@@ -11,6 +11,9 @@ BRIDGE_FD = 3
 # to this runner: __main__.__file__, from which multiprocessing's spawn and
 # forkserver workers (a fresh python3 each) re-import the main module.
 MAIN_FILE = "/run/actjail/main.py"
+# One read of the bridge: a bigger buffer (1 MiB was) is an mmap, mremap
+# and munmap per read, three times the cost of the rest of a call.
+READ_SIZE = 65536
 _MAIN_PID = None       # the program's main process: the only one with a bridge
 _limits = {"max_message_bytes": 16 << 20}
 CO_COROUTINE = 0x80
@@ -26,20 +29,22 @@ class _Bridge:
     # each is routed by id to a waiting synchronous caller or to a future.
     def __init__(self):
         import _thread
-
-        self.lock = _thread.allocate_lock()   # one synchronous reader at a time
-        self.buf = b""
-        self.next_id = 0
-        self.results = {}      # id -> reply, for synchronous callers
-        self.futures = {}      # id -> (future, tool) for awaiting callers
-        self.loop = None       # the event loop our reader is registered with
+        import itertools
         import json
         import posix
 
-        self.json = json
+        self.lock = _thread.allocate_lock()   # one synchronous reader at a time
+        self.parts = []        # the start of a line not yet ended
+        self.ids = itertools.count(1)   # next() is atomic: threads get distinct ids
+        self.results = {}      # id -> reply, for synchronous callers
+        self.futures = {}      # id -> (future, tool) for awaiting callers
+        self.loop = None       # the event loop our reader is registered with
         self.posix = posix
         self.dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
                                       allow_nan=False).encode
+        # json.loads without its per-call type checks and encoding detection:
+        # the launcher sends UTF-8 (docs/protocol.md)
+        self.decode = json.JSONDecoder().decode
 
     def send(self, msg):
         data = (self.dumps(msg) + "\n").encode("utf-8")
@@ -55,23 +60,40 @@ class _Bridge:
     def _feed(self, chunk):
         if not chunk:
             raise ToolError("the bridge to the host is closed")
-        self.buf += chunk
-        while True:
-            i = self.buf.find(b"\n")
-            if i < 0:
-                return
-            line, self.buf = self.buf[:i], self.buf[i + 1:]
-            try:
-                msg = self.json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(msg, dict):
-                continue
-            if msg.get("op") == "result":
-                self._route(msg)
-            elif msg.get("op") == "error" and "id" in msg:
-                # the launcher could not use our call at all
-                self._route({"id": msg["id"], "ok": False, "error": msg.get("error")})
+        end = chunk.find(b"\n")
+        if end < 0:
+            self.parts.append(chunk)   # joined once, when the line ends
+            return
+        if self.parts:
+            self.parts.append(chunk)
+            chunk = b"".join(self.parts)
+            self.parts = []
+            end = chunk.find(b"\n")
+        start = 0
+        try:
+            while end >= 0:
+                line = chunk[start:end]
+                start = end + 1
+                self._line(line)
+                end = chunk.find(b"\n", start)
+        finally:
+            # kept also when a line raised (RecursionError): the lines
+            # after it are still read
+            if start < len(chunk):
+                self.parts.append(chunk[start:])
+
+    def _line(self, line):
+        try:
+            msg = self.decode(line.decode("utf-8", "surrogatepass"))
+        except ValueError:
+            return
+        if not isinstance(msg, dict):
+            return
+        if msg.get("op") == "result":
+            self._route(msg)
+        elif msg.get("op") == "error" and "id" in msg:
+            # the launcher could not use our call at all
+            self._route({"id": msg["id"], "ok": False, "error": msg.get("error")})
 
     def _route(self, msg):
         key = msg.get("id")
@@ -96,8 +118,7 @@ class _Bridge:
             # calls and replies would interleave with the parent's
             raise ToolError("tool calls are only available in the program's main process, "
                             "not in a child process; call the tools there and pass the results")
-        self.next_id += 1
-        key = self.next_id
+        key = next(self.ids)
         msg = {"op": op, "id": key}
         if tool is not None:
             msg["tool"] = tool
@@ -108,7 +129,7 @@ class _Bridge:
         with self.lock:
             self.send(msg)
             while key not in self.results:
-                self._feed(self.posix.read(BRIDGE_FD, 1 << 20))
+                self._feed(self.posix.read(BRIDGE_FD, READ_SIZE))
             reply = self.results.pop(key)
         if reply.get("ok"):
             return reply.get("value")
@@ -128,7 +149,7 @@ class _Bridge:
 
     def _readable(self):
         try:
-            self._feed(self.posix.read(BRIDGE_FD, 1 << 20))
+            self._feed(self.posix.read(BRIDGE_FD, READ_SIZE))
         except ToolError as e:
             self.loop.remove_reader(BRIDGE_FD)
             for fut, _ in self.futures.values():
