@@ -160,6 +160,12 @@ class _Bridge:
 
 _GET_AWAITABLE = None
 _COMPREHENSIONS = ("<listcomp>", "<genexpr>", "<setcomp>", "<dictcomp>")
+# (id(code), f_lasti) -> (code, answer): the answer depends on the code and
+# the call's place in it alone, and finding it scans the whole code object.
+# The code is kept so that its id is not reused while cached; the cache is
+# bounded for programs that compile code as they go.
+_AWAITED = {}
+_AWAITED_MAX = 4096
 
 
 def _awaited(frame):
@@ -168,17 +174,27 @@ def _awaited(frame):
     # passed to one)? Then it returns an awaitable and the call is in flight
     # at once; anywhere else it blocks and returns the value, even in async
     # code. The await's source span must contain the call's.
-    global _GET_AWAITABLE
     while frame is not None and frame.f_code.co_name in _COMPREHENSIONS:
         frame = frame.f_back
     if frame is None or not frame.f_code.co_flags & 0x380:  # coroutine flags
         return False
+    code = frame.f_code
+    lasti = frame.f_lasti
+    hit = _AWAITED.get((id(code), lasti))
+    if hit is None or hit[0] is not code:
+        if len(_AWAITED) >= _AWAITED_MAX:
+            _AWAITED.clear()
+        hit = _AWAITED[(id(code), lasti)] = (code, _in_await(code, lasti))
+    return hit[1]
+
+
+def _in_await(code, lasti):
+    global _GET_AWAITABLE
     if _GET_AWAITABLE is None:
         import opcode
         _GET_AWAITABLE = opcode.opmap["GET_AWAITABLE"]
-    code = frame.f_code
     pos = list(code.co_positions())
-    here = pos[frame.f_lasti // 2]
+    here = pos[lasti // 2]
     if None in here:
         return False
     raw = code.co_code
