@@ -33,12 +33,15 @@ class _Bridge:
         import json
         import posix
 
-        self.lock = _thread.allocate_lock()   # one synchronous reader at a time
+        self.lock = _thread.allocate_lock()   # one reader at a time
+        self.wlock = _thread.allocate_lock()  # one writer at a time (the loop's sends too)
+        self.get_ident = _thread.get_ident
         self.parts = []        # the start of a line not yet ended
         self.ids = itertools.count(1)   # next() is atomic: threads get distinct ids
         self.results = {}      # id -> reply, for synchronous callers
         self.futures = {}      # id -> (future, tool) for awaiting callers
         self.loop = None       # the event loop our reader is registered with
+        self.loop_thread = None   # ... and its thread
         self.posix = posix
         self.dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
                                       allow_nan=False).encode
@@ -53,9 +56,10 @@ class _Bridge:
             raise ToolError("the call is %d bytes, more than the bridge's limit of %d"
                             % (len(data) - 1, _limits["max_message_bytes"]))
         write = self.posix.write
-        while data:
-            n = write(BRIDGE_FD, data)
-            data = data[n:]
+        with self.wlock:
+            while data:
+                n = write(BRIDGE_FD, data)
+                data = data[n:]
 
     def _feed(self, chunk):
         if not chunk:
@@ -104,13 +108,16 @@ class _Bridge:
         if entry is None:
             self.results[key] = msg
             return
-        fut, tool = entry
-        if fut.done():
+        if self.get_ident() == self.loop_thread:
+            _settle(entry, msg)
             return
-        if msg.get("ok"):
-            fut.set_result(msg.get("value"))
-        else:
-            fut.set_exception(ToolError(str(msg.get("error", "tool %s failed" % tool))))
+        # read by a blocking caller in another thread: a future is set on
+        # its loop's thread, and the loop, asleep on a bridge that caller
+        # emptied, is woken
+        try:
+            entry[0].get_loop().call_soon_threadsafe(_settle, entry, msg)
+        except RuntimeError:
+            pass    # that loop is closed: nobody awaits the future any more
 
     def call(self, op, tool, args, caller=None):
         if self.posix.getpid() != _MAIN_PID:
@@ -136,26 +143,56 @@ class _Bridge:
         raise ToolError(str(reply.get("error", "tool %s failed" % tool)))
 
     def _call_async(self, loop, key, msg, tool):
-        # sent first: a refused call raises here and leaves nothing behind,
-        # and the reply cannot be read before the future is registered (the
-        # reader runs on this loop, after we return)
-        self.send(msg)
+        # registered before it is sent: a blocking caller in another thread
+        # may read the reply at once; a refused call raises and is removed
         fut = loop.create_future()
         self.futures[key] = (fut, tool)
+        try:
+            self.send(msg)
+        except BaseException:
+            del self.futures[key]
+            raise
         if self.loop is not loop:
+            import select
+
+            self.loop_thread = self.get_ident()
+            self.ready = select.poll()
+            self.ready.register(BRIDGE_FD, select.POLLIN)
             loop.add_reader(BRIDGE_FD, self._readable)
             self.loop = loop
         return fut
 
     def _readable(self):
+        if not self.lock.acquire(False):
+            # a blocking caller in another thread is reading: it routes
+            # the replies for our futures too, and two readers would split
+            # lines between them
+            return
         try:
-            self._feed(self.posix.read(BRIDGE_FD, READ_SIZE))
+            # what woke the loop may have been read by such a caller since:
+            # a read now could block the loop, holding the lock that caller
+            # needs for its next call (every reader holds the lock, so what
+            # the poll sees stays there for the read)
+            if self.ready.poll(0):
+                self._feed(self.posix.read(BRIDGE_FD, READ_SIZE))
         except ToolError as e:
             self.loop.remove_reader(BRIDGE_FD)
             for fut, _ in self.futures.values():
                 if not fut.done():
                     fut.set_exception(ToolError(str(e)))
             self.futures.clear()
+        finally:
+            self.lock.release()
+
+
+def _settle(entry, msg):
+    fut, tool = entry
+    if fut.done():
+        return
+    if msg.get("ok"):
+        fut.set_result(msg.get("value"))
+    else:
+        fut.set_exception(ToolError(str(msg.get("error", "tool %s failed" % tool))))
 
 
 _GET_AWAITABLE = None
