@@ -255,6 +255,16 @@ is "$(out '[o["child"], o["after_fork"], o["big"]]')" '[7, 4, [3145729, "\u00e9"
 is "$(field '(r["bridge"]["calls"], r["bridge"]["bad_messages"], all(c["ok"] != (c["tool"] == "fail") for c in r["tool_calls"]))')" \
 	'[2024, 0, true]' "every call recorded, no bad message"
 
+# --- garbage on the bridge, then relay calls, blocking and awaited
+cat >"$T/garbage-relay.py" <<'PY'
+import asyncio, os
+os.write(3, b"not json\n{\"op\":\"call\"}\n[1,2]\n{\"op\":\"call\",\"id\":{},\"tool\":\"x\"}\n")
+print(call_tool("add", a=1, b=2), await asyncio.gather(call_tool("add", a=2, b=2), call_tool("echo", k=1)))
+PY
+$RELAY "$ACTJAIL" run --json --timeout 10 - <"$T/garbage-relay.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field '(r["stdout"].strip(), r["bridge"]["bad_messages"])')" "[\"3 [4, {'k': 1}]\", 4]" \
+	"after garbage on the bridge relay calls still work, blocking and awaited"
+
 # --- the relay closing fails calls cleanly
 cat >"$T/closing-peer.py" <<'PY'
 import socket, subprocess, sys
