@@ -11,6 +11,9 @@ BRIDGE_FD = 3
 # to this runner: __main__.__file__, from which multiprocessing's spawn and
 # forkserver workers (a fresh python3 each) re-import the main module.
 MAIN_FILE = "/run/actjail/main.py"
+# One read of the bridge: a bigger buffer (1 MiB was) is an mmap, mremap
+# and munmap per read, three times the cost of the rest of a call.
+READ_SIZE = 65536
 _MAIN_PID = None       # the program's main process: the only one with a bridge
 _limits = {"max_message_bytes": 16 << 20}
 CO_COROUTINE = 0x80
@@ -26,20 +29,25 @@ class _Bridge:
     # each is routed by id to a waiting synchronous caller or to a future.
     def __init__(self):
         import _thread
-
-        self.lock = _thread.allocate_lock()   # one synchronous reader at a time
-        self.buf = b""
-        self.next_id = 0
-        self.results = {}      # id -> reply, for synchronous callers
-        self.futures = {}      # id -> (future, tool) for awaiting callers
-        self.loop = None       # the event loop our reader is registered with
+        import itertools
         import json
         import posix
 
-        self.json = json
+        self.lock = _thread.allocate_lock()   # one reader at a time
+        self.wlock = _thread.allocate_lock()  # one writer at a time (the loop's sends too)
+        self.get_ident = _thread.get_ident
+        self.parts = []        # the start of a line not yet ended
+        self.ids = itertools.count(1)   # next() is atomic: threads get distinct ids
+        self.results = {}      # id -> reply, for synchronous callers
+        self.futures = {}      # id -> (future, tool) for awaiting callers
+        self.loop = None       # the event loop our reader is registered with
+        self.loop_thread = None   # ... and its thread
         self.posix = posix
         self.dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
                                       allow_nan=False).encode
+        # json.loads without its per-call type checks and encoding detection:
+        # the launcher sends UTF-8 (docs/protocol.md)
+        self.decode = json.JSONDecoder().decode
 
     def send(self, msg):
         data = (self.dumps(msg) + "\n").encode("utf-8")
@@ -48,30 +56,48 @@ class _Bridge:
             raise ToolError("the call is %d bytes, more than the bridge's limit of %d"
                             % (len(data) - 1, _limits["max_message_bytes"]))
         write = self.posix.write
-        while data:
-            n = write(BRIDGE_FD, data)
-            data = data[n:]
+        with self.wlock:
+            while data:
+                n = write(BRIDGE_FD, data)
+                data = data[n:]
 
     def _feed(self, chunk):
         if not chunk:
             raise ToolError("the bridge to the host is closed")
-        self.buf += chunk
-        while True:
-            i = self.buf.find(b"\n")
-            if i < 0:
-                return
-            line, self.buf = self.buf[:i], self.buf[i + 1:]
-            try:
-                msg = self.json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(msg, dict):
-                continue
-            if msg.get("op") == "result":
-                self._route(msg)
-            elif msg.get("op") == "error" and "id" in msg:
-                # the launcher could not use our call at all
-                self._route({"id": msg["id"], "ok": False, "error": msg.get("error")})
+        end = chunk.find(b"\n")
+        if end < 0:
+            self.parts.append(chunk)   # joined once, when the line ends
+            return
+        if self.parts:
+            self.parts.append(chunk)
+            chunk = b"".join(self.parts)
+            self.parts = []
+            end = chunk.find(b"\n")
+        start = 0
+        try:
+            while end >= 0:
+                line = chunk[start:end]
+                start = end + 1
+                self._line(line)
+                end = chunk.find(b"\n", start)
+        finally:
+            # kept also when a line raised (RecursionError): the lines
+            # after it are still read
+            if start < len(chunk):
+                self.parts.append(chunk[start:])
+
+    def _line(self, line):
+        try:
+            msg = self.decode(line.decode("utf-8", "surrogatepass"))
+        except ValueError:
+            return
+        if not isinstance(msg, dict):
+            return
+        if msg.get("op") == "result":
+            self._route(msg)
+        elif msg.get("op") == "error" and "id" in msg:
+            # the launcher could not use our call at all
+            self._route({"id": msg["id"], "ok": False, "error": msg.get("error")})
 
     def _route(self, msg):
         key = msg.get("id")
@@ -82,13 +108,16 @@ class _Bridge:
         if entry is None:
             self.results[key] = msg
             return
-        fut, tool = entry
-        if fut.done():
+        if self.get_ident() == self.loop_thread:
+            _settle(entry, msg)
             return
-        if msg.get("ok"):
-            fut.set_result(msg.get("value"))
-        else:
-            fut.set_exception(ToolError(str(msg.get("error", "tool %s failed" % tool))))
+        # read by a blocking caller in another thread: a future is set on
+        # its loop's thread, and the loop, asleep on a bridge that caller
+        # emptied, is woken
+        try:
+            entry[0].get_loop().call_soon_threadsafe(_settle, entry, msg)
+        except RuntimeError:
+            pass    # that loop is closed: nobody awaits the future any more
 
     def call(self, op, tool, args, caller=None):
         if self.posix.getpid() != _MAIN_PID:
@@ -96,8 +125,7 @@ class _Bridge:
             # calls and replies would interleave with the parent's
             raise ToolError("tool calls are only available in the program's main process, "
                             "not in a child process; call the tools there and pass the results")
-        self.next_id += 1
-        key = self.next_id
+        key = next(self.ids)
         msg = {"op": op, "id": key}
         if tool is not None:
             msg["tool"] = tool
@@ -108,37 +136,73 @@ class _Bridge:
         with self.lock:
             self.send(msg)
             while key not in self.results:
-                self._feed(self.posix.read(BRIDGE_FD, 1 << 20))
+                self._feed(self.posix.read(BRIDGE_FD, READ_SIZE))
             reply = self.results.pop(key)
         if reply.get("ok"):
             return reply.get("value")
         raise ToolError(str(reply.get("error", "tool %s failed" % tool)))
 
     def _call_async(self, loop, key, msg, tool):
-        # sent first: a refused call raises here and leaves nothing behind,
-        # and the reply cannot be read before the future is registered (the
-        # reader runs on this loop, after we return)
-        self.send(msg)
+        # registered before it is sent: a blocking caller in another thread
+        # may read the reply at once; a refused call raises and is removed
         fut = loop.create_future()
         self.futures[key] = (fut, tool)
+        try:
+            self.send(msg)
+        except BaseException:
+            del self.futures[key]
+            raise
         if self.loop is not loop:
+            import select
+
+            self.loop_thread = self.get_ident()
+            self.ready = select.poll()
+            self.ready.register(BRIDGE_FD, select.POLLIN)
             loop.add_reader(BRIDGE_FD, self._readable)
             self.loop = loop
         return fut
 
     def _readable(self):
+        if not self.lock.acquire(False):
+            # a blocking caller in another thread is reading: it routes
+            # the replies for our futures too, and two readers would split
+            # lines between them
+            return
         try:
-            self._feed(self.posix.read(BRIDGE_FD, 1 << 20))
+            # what woke the loop may have been read by such a caller since:
+            # a read now could block the loop, holding the lock that caller
+            # needs for its next call (every reader holds the lock, so what
+            # the poll sees stays there for the read)
+            if self.ready.poll(0):
+                self._feed(self.posix.read(BRIDGE_FD, READ_SIZE))
         except ToolError as e:
             self.loop.remove_reader(BRIDGE_FD)
             for fut, _ in self.futures.values():
                 if not fut.done():
                     fut.set_exception(ToolError(str(e)))
             self.futures.clear()
+        finally:
+            self.lock.release()
+
+
+def _settle(entry, msg):
+    fut, tool = entry
+    if fut.done():
+        return
+    if msg.get("ok"):
+        fut.set_result(msg.get("value"))
+    else:
+        fut.set_exception(ToolError(str(msg.get("error", "tool %s failed" % tool))))
 
 
 _GET_AWAITABLE = None
 _COMPREHENSIONS = ("<listcomp>", "<genexpr>", "<setcomp>", "<dictcomp>")
+# (id(code), f_lasti) -> (code, answer): the answer depends on the code and
+# the call's place in it alone, and finding it scans the whole code object.
+# The code is kept so that its id is not reused while cached; the cache is
+# bounded for programs that compile code as they go.
+_AWAITED = {}
+_AWAITED_MAX = 4096
 
 
 def _awaited(frame):
@@ -147,17 +211,27 @@ def _awaited(frame):
     # passed to one)? Then it returns an awaitable and the call is in flight
     # at once; anywhere else it blocks and returns the value, even in async
     # code. The await's source span must contain the call's.
-    global _GET_AWAITABLE
     while frame is not None and frame.f_code.co_name in _COMPREHENSIONS:
         frame = frame.f_back
     if frame is None or not frame.f_code.co_flags & 0x380:  # coroutine flags
         return False
+    code = frame.f_code
+    lasti = frame.f_lasti
+    hit = _AWAITED.get((id(code), lasti))
+    if hit is None or hit[0] is not code:
+        if len(_AWAITED) >= _AWAITED_MAX:
+            _AWAITED.clear()
+        hit = _AWAITED[(id(code), lasti)] = (code, _in_await(code, lasti))
+    return hit[1]
+
+
+def _in_await(code, lasti):
+    global _GET_AWAITABLE
     if _GET_AWAITABLE is None:
         import opcode
         _GET_AWAITABLE = opcode.opmap["GET_AWAITABLE"]
-    code = frame.f_code
     pos = list(code.co_positions())
-    here = pos[frame.f_lasti // 2]
+    here = pos[lasti // 2]
     if None in here:
         return False
     raw = code.co_code

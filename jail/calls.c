@@ -154,9 +154,10 @@ static void drain_fd(int fd, struct capbuf *b, uint64_t limit)
 {
 	struct drain d = { b, limit };
 
-	/* an error is the end of what this pipe gives: the tool's status says
-	 * the rest */
-	(void)read_available(fd, SIZE_MAX, keep_chunk, &d);
+	/* to the end of what is there; an error is the end of what this pipe
+	 * gives: the tool's status says the rest */
+	while (read_available(fd, SIZE_MAX, keep_chunk, &d) == READ_MORE)
+		;
 }
 
 /* The last line or so of what the tool wrote to stderr, for the error. */

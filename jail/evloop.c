@@ -204,6 +204,11 @@ int read_available(int fd, size_t max_bytes, int (*fn)(void *ctx, const char *da
 		r = fn(ctx, buf, (size_t)n);
 		if (r < 0)
 			return r;
+		/* A short read emptied the descriptor for now: asking again would
+		 * be one more read per message, answered EAGAIN. What comes later
+		 * epoll (level-triggered) reports again. */
+		if ((size_t)n < want)
+			break;
 	}
 	return READ_MORE;
 }

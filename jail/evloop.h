@@ -75,9 +75,11 @@ void channel_free(struct evloop *ev, struct channel *ch, bool close_fd);
  * or a negative value to stop, which is then returned). At most max_bytes per
  * call, so that one busy descriptor cannot starve the others (epoll is
  * level-triggered: the rest comes on the next round). Returns READ_AGAIN
- * when nothing more is there now, READ_MORE when max_bytes were read and
- * more may wait, READ_EOF at end of file (EIO from a pty master whose last
- * user is gone counts as end of file), -errno on error.
+ * when nothing was there, READ_MORE when max_bytes were read or a read came
+ * back short (more may wait: it stops there instead of spending a read on
+ * EAGAIN; a caller that must read to the end calls again while READ_MORE),
+ * READ_EOF at end of file (EIO from a pty master whose last user is gone
+ * counts as end of file), -errno on error.
  */
 enum {
 	READ_AGAIN = 0,

@@ -176,6 +176,95 @@ jrun --tool "echo=$T/echo.sh" <"$T/garbage.py"
 is "$(field 'r["stdout"].strip()')" "{'ok': 1}" "after garbage on the bridge a call still works"
 is "$(field 'r["bridge"]["bad_messages"]')" "4" "the garbage lines are counted"
 
+# --- blocking and awaited calls together (relay): in coroutines, helpers and
+# comprehensions, threads while awaited calls are in flight, a forked child,
+# a reply of several MiB; each with the answer it would get alone
+cat >"$T/mix.py" <<'PY'
+import asyncio, concurrent.futures, json, os
+out = {}
+# sync calls in async code: a comprehension at the top level, a plain helper
+out["sync"] = [call_tool("add", a=i, b=1) for i in range(3)]
+def plain(i):
+    return call_tool("add", a=i, b=2)
+out["helper"] = [plain(i) for i in range(3)]
+# awaited: directly, in an async comprehension, through gather, in coroutines
+out["awaited"] = [await call_tool("add", a=i, b=3) for i in range(3)]
+out["gather"] = await asyncio.gather(*(call_tool("add", a=i, b=4) for i in range(5)))
+async def one(i):
+    return await call_tool("add", a=i, b=5)
+out["coro"] = await asyncio.gather(*(one(i) for i in range(3)))
+# the same coroutine, many times: a blocking call and an awaited one
+async def both(i):
+    return [call_tool("add", a=i, b=100), await call_tool("add", a=i, b=200)]
+out["both"] = [await both(i) for i in range(50)] == [[i + 100, i + 200] for i in range(50)]
+# a blocking call while an awaited one is in flight; its answer comes first
+async def later():
+    return await call_tool("slow", seconds=0.3)
+t = asyncio.ensure_future(later())
+await asyncio.sleep(0.05)
+out["during"] = call_tool("add", a=1, b=2)
+out["late"] = await t
+# errors both ways
+try:
+    call_tool("fail")
+except ToolError as e:
+    out["sync_error"] = str(e)
+try:
+    await call_tool("fail")
+except ToolError as e:
+    out["await_error"] = str(e)
+# threads making blocking calls at once (the loop waits for them)
+def worker(k):
+    return [call_tool("add", a=k, b=j) for j in range(50)]
+with concurrent.futures.ThreadPoolExecutor(4) as ex:
+    out["threads"] = list(ex.map(worker, range(4))) == [[k + j for j in range(50)] for k in range(4)]
+# threads making blocking calls while awaited calls are in flight
+# (the blocking callers read the bridge and route the futures' replies)
+n = 0
+for _ in range(10):
+    res = await asyncio.gather(*(asyncio.to_thread(worker, k) for k in range(3)),
+                               *(call_tool("add", a=i, b=7) for i in range(20)))
+    n += res == [[k + j for j in range(50)] for k in range(3)] + [i + 7 for i in range(20)]
+out["threads_and_awaits"] = n
+# a forked child has no bridge; the parent's next call still works
+pid = os.fork()
+if pid == 0:
+    try:
+        call_tool("add", a=1, b=1)
+        os._exit(1)
+    except ToolError:
+        os._exit(7)
+out["child"] = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+out["after_fork"] = await call_tool("add", a=2, b=2)
+# a reply of several MiB, read in many pieces, then the next call
+big = call_tool("echo", blob="x" * (3 << 20) + "\u00e9", n=1)
+out["big"] = [len(big["blob"]), big["blob"][-1], call_tool("add", a=1, b=1)]
+print(json.dumps(out, sort_keys=True))
+PY
+timeout -s KILL 60 $RELAY "$ACTJAIL" run --json --timeout 30 - <"$T/mix.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field 'r["status"]')" "ok" "blocking and awaited calls together: the run is ok"
+is "$(out '[o[k] for k in ("sync", "helper", "awaited", "gather", "coro", "both")]')" \
+	'[[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6, 7, 8], [5, 6, 7], true]' \
+	"blocking calls in async code return values; awaited ones, alone or gathered, too"
+is "$(out '[o["during"], o["late"], o["sync_error"], o["await_error"]]')" '[3, "late", "relay says no", "relay says no"]' \
+	"a blocking call while an awaited one is in flight; ToolError both ways"
+is "$(out '[o["threads"], o["threads_and_awaits"]]')" '[true, 10]' \
+	"threads calling at once, also while awaited calls are in flight"
+is "$(out '[o["child"], o["after_fork"], o["big"]]')" '[7, 4, [3145729, "\u00e9", 2]]' \
+	"a forked child gets a ToolError, the parent goes on; a 3 MiB reply, then the next call"
+is "$(field '(r["bridge"]["calls"], r["bridge"]["bad_messages"], all(c["ok"] != (c["tool"] == "fail") for c in r["tool_calls"]))')" \
+	'[2024, 0, true]' "every call recorded, no bad message"
+
+# --- garbage on the bridge, then relay calls, blocking and awaited
+cat >"$T/garbage-relay.py" <<'PY'
+import asyncio, os
+os.write(3, b"not json\n{\"op\":\"call\"}\n[1,2]\n{\"op\":\"call\",\"id\":{},\"tool\":\"x\"}\n")
+print(call_tool("add", a=1, b=2), await asyncio.gather(call_tool("add", a=2, b=2), call_tool("echo", k=1)))
+PY
+$RELAY "$ACTJAIL" run --json --timeout 10 - <"$T/garbage-relay.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field '(r["stdout"].strip(), r["bridge"]["bad_messages"])')" "[\"3 [4, {'k': 1}]\", 4]" \
+	"after garbage on the bridge relay calls still work, blocking and awaited"
+
 # --- the relay closing fails calls cleanly
 cat >"$T/closing-peer.py" <<'PY'
 import socket, subprocess, sys
