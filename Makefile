@@ -45,10 +45,11 @@ comma := ,
 # Reusable code (never exits): policy, bridge framing, JSON, helpers.
 LIB_SRC  := bridge/json.c bridge/jsonget.c bridge/jsontext.c bridge/frame.c bridge/message.c bridge/tools.c policy/policy.c policy/pcheck.c policy/rules.c policy/seccomp.c policy/bpfcache.c \
             jail/sha256.c jail/util.c jail/cgroup.c jail/netaddr.c jail/mountpath.c jail/outcome.c \
-            jail/status.c jail/evloop.c jail/verdict.c jail/capture.c
+            jail/status.c jail/evloop.c jail/verdict.c jail/capture.c serve/base64.c
 JAIL_SRC := jail/main.c jail/spawn.c jail/supervise.c jail/userns.c jail/mount.c jail/net.c \
             jail/caps.c jail/limits.c jail/result.c jail/log.c jail/calls.c jail/landlock.c jail/verify.c jail/violation.c \
             jail/usage.c jail/run.c jail/describe.c jail/audit.c jail/summary.c jail/toolproc.c jail/inbound.c jail/stdinrelay.c jail/program.c jail/relay.c jail/timing.c \
+            serve/server.c serve/config.c serve/listen.c serve/conn.c serve/request.c serve/job.c serve/stats.c serve/msg.c serve/jobdir.c \
             $(NONSS)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 JAIL_OBJ := $(JAIL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/jail/embed.o
@@ -122,10 +123,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/actjail
 
 format:
-	clang-format -i jail/*.[ch] bridge/*.[ch] policy/*.[ch] tests/unit/*.c tests/*.h
+	clang-format -i jail/*.[ch] bridge/*.[ch] policy/*.[ch] serve/*.[ch] tests/unit/*.c tests/*.h
 
 format-check:
-	clang-format --dry-run --Werror jail/*.[ch] bridge/*.[ch] policy/*.[ch] tests/unit/*.c tests/*.h
+	clang-format --dry-run --Werror jail/*.[ch] bridge/*.[ch] policy/*.[ch] serve/*.[ch] tests/unit/*.c tests/*.h
 
 clean:
 	rm -rf build build-san build-fuzz

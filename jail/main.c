@@ -31,6 +31,7 @@
 #include "jail/spawn.h"
 #include "jail/supervise.h"
 #include "jail/timing.h"
+#include "serve/serve.h"
 #include "jail/util.h"
 #include "jail/verify.h"
 #include "bridge/message.h"
@@ -518,6 +519,8 @@ int main(int argc, char **argv, char **envp)
 		return 0;
 	}
 	cfg.relay_fd = -1;
+	if (!strcmp(cmd, "serve"))
+		return serve_main(argc, argv);
 	if (!strcmp(cmd, "tools")) {
 		if (argc < 3 || strcmp(argv[2], "describe") != 0)
 			usage_error(
