@@ -476,6 +476,18 @@ def _forked():
         pass
 
 
+def _prepare(line):
+    import json
+
+    failed = {}
+    for name in json.loads(line).get("preload", []):
+        try:
+            __import__(name)
+        except Exception as e:  # noqa: BLE001 - reported, the program may not need it
+            failed[name] = "%s: %s" % (type(e).__name__, e)
+    _send({"op": "ready", "failed": failed})
+
+
 def main():
     global _MAIN_PID
     import posix  # built in; os would cost an import of its own
@@ -484,7 +496,13 @@ def main():
     _install_builtins()
     _MAIN_PID = posix.getpid()
     posix.register_at_fork(after_in_child=_forked)
-    msg = _decode_exec(_read_line(posix))
+    line = _read_line(posix)
+    if line.startswith('{"op":"prepare"'):
+        # a warm jail (actjail serve --pool): import what the policy names,
+        # say ready, and only then wait for the code
+        _prepare(line)
+        line = _read_line(posix)
+    msg = _decode_exec(line)
     try:
         _limits["max_message_bytes"] = int(msg.get("max_message_bytes", 16 << 20))
     except ValueError:

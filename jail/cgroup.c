@@ -408,6 +408,24 @@ void cgroup_close_join(struct cgroup_jail *cg)
 	cg->njoin = 0;
 }
 
+int cgroup_lower_memory(const struct cgroup_jail *cg, uint64_t mib)
+{
+	char v[32];
+	int r;
+
+	if (!cg->memory)
+		return 0;
+	(void)snprintf(v, sizeof(v), "%llu", (unsigned long long)mib << 20);
+	if (cg->version == CG_V2)
+		return put(cg->dir[0], "memory.max", v);
+	/* memsw may never be below the memory limit: that one first */
+	if ((r = put(cg->dir[CG1_MEMORY], "memory.limit_in_bytes", v)) < 0)
+		return r;
+	if (exists(cg->dir[CG1_MEMORY], "memory.memsw.limit_in_bytes"))
+		return put(cg->dir[CG1_MEMORY], "memory.memsw.limit_in_bytes", v);
+	return 0;
+}
+
 void cgroup_kill(const struct cgroup_jail *cg)
 {
 	if (cg->version == CG_V2 && cg->dir[0] && exists(cg->dir[0], "cgroup.kill"))

@@ -94,6 +94,12 @@ int cgroup_join_self(struct cgroup_jail *cg);
 /* Close what cgroup_open_join opened (the launcher, once the jail is cloned). */
 void cgroup_close_join(struct cgroup_jail *cg);
 
+/* Lower the jail's memory limit to mib (a warm jail handed a request that
+ * asks for less): v1 memory.limit_in_bytes then memsw, v2 memory.max.
+ * Nothing to do without a memory cgroup. 0 or -errno (the kernel refuses a
+ * limit below what the jail uses: EBUSY). */
+int cgroup_lower_memory(const struct cgroup_jail *cg, uint64_t mib);
+
 /* v2: kill every process in the jail's cgroup (cgroup.kill); v1: no-op. */
 void cgroup_kill(const struct cgroup_jail *cg);
 

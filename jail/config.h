@@ -56,6 +56,7 @@ struct config {
 	bool use_pty;		   /* exec with a terminal on stdin */
 	struct toolset tools;	   /* command tools (--tool, --tools) */
 	int relay_fd;		   /* --relay-fd, or -1 */
+	int warm_fd;		   /* --warm-fd (actjail serve's workers), or -1 */
 	bool transcript;	   /* record arguments and results of tool calls */
 	const char *cgroup_parent; /* --cgroup-parent, else the policy's, else NULL */
 	bool no_cgroup;		   /* --no-cgroup */

@@ -75,6 +75,9 @@ static int on_line(const char *line, size_t len, void *ctx)
 				     NULL);
 	} else if (!strcmp(op, "exception") && !in->o->error) {
 		take_exception(in, root);
+	} else if (!strcmp(op, "ready") && in->expect_ready && !in->runner_ready) {
+		/* once, and only where the launcher asked for it (prepare) */
+		in->runner_ready = true;
 	} else {
 		(void)snprintf(why, sizeof(why), "unknown op \"%.64s\"", op);
 		calls_protocol_error(in->calls, why, NULL);
@@ -100,6 +103,7 @@ void inbound_init(struct inbound *in, size_t max_message, struct outcome *o)
 	frame_reader_init(&in->fr, max_message);
 	in->calls = NULL;
 	in->o = o;
+	in->runner_ready = in->expect_ready = false;
 }
 
 int inbound_feed(struct inbound *in, const char *data, size_t n)

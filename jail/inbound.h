@@ -7,6 +7,7 @@
 #ifndef ACTJAIL_INBOUND_H
 #define ACTJAIL_INBOUND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bridge/frame.h"
@@ -17,6 +18,8 @@ struct inbound {
 	struct frame_reader fr;
 	struct calls *calls; /* set once calls_new has made it */
 	struct outcome *o;
+	bool expect_ready; /* a warm jail: the launcher sent "prepare" */
+	bool runner_ready; /* ...and the runner answered "ready", before its code */
 };
 
 void inbound_init(struct inbound *in, size_t max_message, struct outcome *o);

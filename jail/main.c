@@ -81,6 +81,7 @@ static const char usage_text[] =
 enum opt {
 	OPT_JSON = 256,
 	OPT_TIMEOUT,
+	OPT_WARM,
 	OPT_MEMORY,
 	OPT_PIDS,
 	OPT_CPU,
@@ -124,6 +125,7 @@ static const struct option options[] = {
 	{ "tool", required_argument, NULL, OPT_TOOL },
 	{ "tools", required_argument, NULL, OPT_TOOLS },
 	{ "relay-fd", required_argument, NULL, OPT_RELAY },
+	{ "warm-fd", required_argument, NULL, OPT_WARM },
 	{ "transcript", no_argument, NULL, OPT_TRANSCRIPT },
 	{ "max-calls", required_argument, NULL, OPT_MAX_CALLS },
 	{ "max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT },
@@ -297,6 +299,19 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			/* ours alone: the jail must never inherit it */
 			if (fcntl(cfg->relay_fd, F_SETFD, FD_CLOEXEC) < 0)
 				usage_error("--relay-fd %s: %s", optarg, strerror(errno));
+			break;
+		}
+		case OPT_WARM: {
+			uint64_t fd;
+
+			/* actjail serve's workers: the code comes over fd N once the
+			 * jail is built (docs/serve.md, "Workers") */
+			if (parse_u64(optarg, 3, 1 << 20, &fd) < 0 || fcntl((int)fd, F_GETFD) < 0)
+				usage_error("--warm-fd: '%s' is not an open descriptor above 2",
+					    optarg);
+			cfg->warm_fd = (int)fd;
+			if (fcntl(cfg->warm_fd, F_SETFD, FD_CLOEXEC) < 0)
+				usage_error("--warm-fd %s: %s", optarg, strerror(errno));
 			break;
 		}
 		case OPT_TRANSCRIPT:
@@ -519,6 +534,7 @@ int main(int argc, char **argv, char **envp)
 		return 0;
 	}
 	cfg.relay_fd = -1;
+	cfg.warm_fd = -1;
 	if (!strcmp(cmd, "serve"))
 		return serve_main(argc, argv);
 	if (!strcmp(cmd, "tools")) {
@@ -559,7 +575,11 @@ int main(int argc, char **argv, char **envp)
 		cfg.use_pty = isatty(0) == 1;
 	} else if (argc - optind > 1) {
 		usage_error("run: one FILE at most");
+	} else if (cfg.warm_fd >= 0 && argc > optind) {
+		usage_error("run --warm-fd: the code comes over the descriptor, not from FILE");
 	}
+	if (cfg.warm_fd >= 0 && cfg.mode != MODE_RUN)
+		usage_error("--warm-fd: run only");
 
 	if (cfg.json)
 		run_report_setup_errors(&cfg);
@@ -569,7 +589,10 @@ int main(int argc, char **argv, char **envp)
 	apply_overrides(&cfg, &ov);
 	limits_clamp_to_caller(&cfg.policy.limits);
 	if (cfg.mode == MODE_RUN) {
-		program_read_code(&cfg, argc > optind ? argv[optind] : NULL);
+		if (cfg.warm_fd < 0)
+			program_read_code(&cfg, argc > optind ? argv[optind] : NULL);
+		else
+			cfg.code_name = xstrdup("<warm>");
 		program_runner_argv(&cfg);
 	}
 	program_env(&cfg, ov.env, ov.nenv);

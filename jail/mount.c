@@ -407,7 +407,8 @@ static void write_runner_or_die(const struct config *cfg)
 		r = write_blob_at(dir, "runner.pyc", actjail_runner_pyc, actjail_runner_pyc_len,
 				  0444);
 	if (r == 0)
-		r = write_blob_at(dir, "main.py", cfg->code, cfg->code_len, 0444);
+		r = cfg->code ? write_blob_at(dir, "main.py", cfg->code, cfg->code_len, 0444)
+			      : 0; /* a warm jail gets its code later: no main.py */
 	if (r < 0)
 		die("write the runner", -r, NULL);
 }

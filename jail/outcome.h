@@ -99,6 +99,7 @@ struct outcome {
 	size_t ncalls;
 	/* where the time went (timing.h, the result's timings); 0: unknown */
 	uint64_t end_ns;	    /* CLOCK_MONOTONIC when init was reaped */
+	uint64_t handover_ns;	    /* a warm jail: when its code came (0: not warm) */
 	uint64_t capture_ns;	    /* listing and copying /output */
 	uint64_t jail_setup_cpu_us; /* the init's and the program's process's CPU before exec */
 	uint64_t launcher_cpu_us;   /* the launcher's own CPU, plus jail_setup_cpu_us */

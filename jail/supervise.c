@@ -19,6 +19,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -36,6 +37,7 @@
 #include "jail/usage.h"
 #include "jail/util.h"
 #include "jail/violation.h"
+#include "jail/warm.h"
 
 /* How long the loop polls after bridge traffic before it blocks. */
 #define SPIN_NS 60000u
@@ -54,10 +56,14 @@ enum tag {
 	T_IN,
 	T_INPIPE,
 	T_NOTIFY,
+	T_WARM,
 };
 
+/* A warm jail's setup and its runner's start have this long to be ready. */
+#define WARM_SETUP_MS 30000u
+
 struct supervisor {
-	const struct config *cfg;
+	struct config *cfg;
 	struct jail *j;
 	struct outcome *o;
 	struct evloop ev;
@@ -70,6 +76,7 @@ struct supervisor {
 	bool in_started;       /* ... once handed over */
 	bool exited, ready, got_end, timed_out, stop_signal;
 	uint64_t cpu_snapshot_ms; /* CPU of the jail read just before a kill */
+	struct warm warm;	  /* --warm-fd: the server's descriptor (warm.fd -1 if not) */
 };
 
 static void kill_jail(struct supervisor *s)
@@ -356,7 +363,7 @@ void supervise_signal_mask(sigset_t *mask)
 
 /* ---- start, hand-over, wait ------------------------------------------------ */
 
-int supervise_prepare(struct supervisor **out, const struct config *cfg)
+int supervise_prepare(struct supervisor **out, struct config *cfg)
 {
 	struct supervisor *s = xcalloc(1, sizeof(*s));
 	sigset_t mask;
@@ -364,6 +371,7 @@ int supervise_prepare(struct supervisor **out, const struct config *cfg)
 
 	s->cfg = cfg;
 	s->sfd = s->tfd = s->notify_fd = -1;
+	s->warm.fd = -1;
 	channel_init(&s->bridge, -1, T_BRIDGE, 0);
 	r = evloop_init(&s->ev);
 	if (r == 0) {
@@ -415,6 +423,113 @@ void supervise_start(struct supervisor *s, struct jail *j, struct outcome *o)
 		r = evloop_add(&s->ev, j->stderr_fd, EPOLLIN, T_STDERR);
 	if (r < 0)
 		fail_run(s, "event loop", -r);
+}
+
+/* ---- a warm jail (warm.h) --------------------------------------------------- */
+
+static void arm_timer(struct supervisor *s, uint64_t at_ns)
+{
+	struct itimerspec its = { 0 };
+
+	its.it_value.tv_sec = (time_t)(at_ns / 1000000000u);
+	its.it_value.tv_nsec = (long)(at_ns % 1000000000u);
+	if (timerfd_settime(s->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		fail_run(s, "event loop", errno);
+}
+
+/* The server (or its end of fd N) is gone, or it sent what is not a go:
+ * the jail is of no use to anyone: it ends as if stopped by SIGTERM. */
+static void warm_abandon(struct supervisor *s)
+{
+	log_verbose("warm: %s: stopping the jail", s->warm.err);
+	evloop_del(&s->ev, s->warm.fd);
+	if (!s->stop_signal && !s->exited) {
+		s->stop_signal = true;
+		s->o->signal = SIGTERM;
+		kill_jail(s);
+	}
+}
+
+static void warm_start(struct supervisor *s)
+{
+	size_t n;
+	char *m;
+	int r = warm_init(&s->warm, s->cfg->warm_fd, s->cfg->policy.limits.max_message_bytes);
+
+	s->cfg->warm_fd = -1; /* the supervisor's now */
+	if (!r)
+		r = evloop_add(&s->ev, s->warm.fd, EPOLLIN, T_WARM);
+	if (r < 0) {
+		fail_run(s, "event loop", -r);
+		return;
+	}
+	/* building the jail and starting Python have their own bound */
+	arm_timer(s, s->j->start_ns + (uint64_t)WARM_SETUP_MS * 1000000u);
+	s->msgs.expect_ready = true;
+	m = warm_prepare_message(&s->cfg->policy, &n);
+	r = channel_send(&s->ev, &s->bridge, m, n, false, 0);
+	free(m);
+	if (r < 0 && r != -EPIPE)
+		fail_run(s, "bridge", -r);
+}
+
+static void warm_ready(struct supervisor *s)
+{
+	struct itimerspec none = { 0 };
+	uint64_t now = now_ns();
+
+	if (s->warm.fd < 0 || s->o->end == END_INTERNAL)
+		return;
+	/* ready: no deadline until the code comes (the server retires idle
+	 * jails itself) */
+	(void)timerfd_settime(s->tfd, 0, &none, NULL);
+	timing_mark("warm: runner ready");
+	if (warm_announce(&s->warm, now - s->j->start_ns) < 0) {
+		(void)snprintf(s->warm.err, sizeof(s->warm.err), "cannot say ready");
+		warm_abandon(s);
+	}
+}
+
+static void warm_event(struct supervisor *s)
+{
+	int r;
+
+	if (s->warm.got_go) {
+		/* after the go only the server's end matters: closed means cancel */
+		char b[64];
+		ssize_t n = recv(s->warm.fd, b, sizeof(b), MSG_DONTWAIT);
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			(void)snprintf(s->warm.err, sizeof(s->warm.err), "the server closed");
+			warm_abandon(s);
+		}
+		return;
+	}
+	r = warm_readable(&s->warm, &s->cfg->policy.limits);
+	if (r == 0)
+		return;
+	if (r < 0 || !s->warm.announced) {
+		if (r > 0)
+			(void)snprintf(s->warm.err, sizeof(s->warm.err), "go before ready");
+		warm_abandon(s);
+		return;
+	}
+	/* the request's tighter limits, then its code, the deadline from now */
+	if (s->warm.go.memory_mib < s->cfg->policy.limits.memory_mib) {
+		r = warm_lower_memory(s->j->pid, &s->cfg->cg, s->warm.go.memory_mib);
+		if (r < 0) {
+			fail_run(s, "lower the memory limit", -r);
+			return;
+		}
+	}
+	s->cfg->policy.limits.memory_mib = s->warm.go.memory_mib;
+	s->cfg->policy.limits.timeout_ms = s->warm.go.timeout_ms;
+	s->cfg->code = s->warm.go.code;
+	s->cfg->code_len = s->warm.go.code_len;
+	s->warm.go.code = NULL; /* the config's now (freed with it) */
+	s->o->handover_ns = now_ns();
+	timing_mark("warm: code handed over");
+	supervise_hand_over(s, s->o->handover_ns + s->cfg->policy.limits.timeout_ms * 1000000u);
 }
 
 void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
@@ -491,6 +606,9 @@ static void dispatch(struct supervisor *s, const struct epoll_event *e, bool *tr
 		if (violation_notify_event(s->cfg, s->notify_fd, e->events, s->o))
 			evloop_del_close(&s->ev, &s->notify_fd);
 		break;
+	case T_WARM:
+		warm_event(s);
+		break;
 	default:
 		if (e->data.u32 >= CALLS_TAG_BASE) {
 			*traffic = true;
@@ -524,6 +642,8 @@ void supervise_wait(struct supervisor *s)
 			fail_run(s, "event loop", errno);
 		for (i = 0; i < n; i++)
 			dispatch(s, &evs[i], &traffic);
+		if (s->msgs.runner_ready && !s->warm.announced)
+			warm_ready(s);
 		/* While tool calls flow, poll for a little while before sleeping:
 		 * the answer usually comes within microseconds, and waking from
 		 * epoll_wait costs more than the call itself (see bench-bridge). */
@@ -551,6 +671,10 @@ void supervise_wait(struct supervisor *s)
 	evloop_del_close(&s->ev, &s->j->pidfd);
 	channel_free(&s->ev, &s->bridge, true);
 	inbound_free(&s->msgs);
+	if (s->warm.fd >= 0) {
+		evloop_del_close(&s->ev, &s->warm.fd);
+		warm_free(&s->warm);
+	}
 }
 
 void supervise_free(struct supervisor *s)
@@ -569,7 +693,11 @@ void supervise_free(struct supervisor *s)
 void supervise(struct supervisor *s, struct jail *j, struct outcome *o)
 {
 	supervise_start(s, j, o);
-	/* The deadline counts from clone, so jail setup is inside it. */
-	supervise_hand_over(s, j->start_ns + s->cfg->policy.limits.timeout_ms * 1000000u);
+	if (s->cfg->warm_fd >= 0)
+		/* the code comes later: the deadline counts from then */
+		warm_start(s);
+	else
+		/* The deadline counts from clone, so jail setup is inside it. */
+		supervise_hand_over(s, j->start_ns + s->cfg->policy.limits.timeout_ms * 1000000u);
 	supervise_wait(s);
 }

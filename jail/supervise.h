@@ -23,7 +23,7 @@ struct supervisor;
  * supervise_signal_mask must be blocked already) and the timerfd, so that
  * no exit, signal or deadline of the jail can be missed and a failure here
  * leaves no jail to clean up. 0 or -errno. */
-int supervise_prepare(struct supervisor **s, const struct config *cfg);
+int supervise_prepare(struct supervisor **s, struct config *cfg);
 
 /* The jail exists: watch its pidfd, status socket, bridge and streams, and
  * the relay. No deadline yet and no program: a server can start a jail and

@@ -294,6 +294,56 @@ static int parse_env(struct pctx *c, const struct json_node *obj, struct policy 
 	return 0;
 }
 
+/* A dotted Python module name: identifiers joined by single dots. */
+static bool module_name_ok(const char *s, size_t n)
+{
+	bool start = true;
+
+	if (!n || n > 128)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (ch == '.') {
+			if (start)
+				return false;
+			start = true;
+			continue;
+		}
+		if (!(ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (!start && ch >= '0' && ch <= '9')))
+			return false;
+		start = false;
+	}
+	return !start;
+}
+
+static int parse_preload(struct pctx *c, const struct json_node *arr, struct policy *p)
+{
+	int r;
+
+	if ((r = pol_want_type(c, arr, "preload", JSON_ARRAY)))
+		return r;
+	if (arr->u.array.len > 64)
+		return pol_fail(c, arr, "preload", "more than 64 modules");
+	p->preload = calloc(arr->u.array.len ? arr->u.array.len : 1, sizeof(char *));
+	if (!p->preload)
+		return -ENOMEM;
+	for (size_t i = 0; i < arr->u.array.len; i++) {
+		const struct json_node *v = arr->u.array.items[i];
+
+		if (v->type != JSON_STRING || !module_name_ok(v->u.string.ptr, v->u.string.len) ||
+		    strlen(v->u.string.ptr) != v->u.string.len)
+			return pol_fail(c, v, "preload",
+					"each entry must be a module name such as \"numpy\" or "
+					"\"xml.etree.ElementTree\"");
+		if (!(p->preload[i] = strdup(v->u.string.ptr)))
+			return -ENOMEM;
+		p->npreload = i + 1;
+	}
+	return 0;
+}
+
 static int parse_name(struct pctx *c, const struct json_node *n, struct policy *p)
 {
 	int r = pol_want_type(c, n, "name", JSON_STRING);
@@ -345,7 +395,8 @@ static int parse_root(struct pctx *c, const struct json_node *root, struct polic
 {
 	static const char *const known[] = { "name",	    "limits",	"identity",
 					     "env",	    "seccomp",	"cgroup_parent",
-					     "best_effort", "landlock", NULL };
+					     "best_effort", "landlock", "preload",
+					     NULL };
 	const struct json_node *n;
 	int r;
 
@@ -390,6 +441,8 @@ static int parse_root(struct pctx *c, const struct json_node *root, struct polic
 			return pol_fail(c, n, "landlock",
 					"must be \"required\", \"preferred\" or \"off\"");
 	}
+	if ((n = json_get(root, "preload")) && (r = parse_preload(c, n, p)))
+		return r;
 	n = json_get(root, "seccomp");
 	if (!n)
 		return pol_missing(c, root, "", "seccomp");
@@ -438,6 +491,9 @@ void policy_free(struct policy *p)
 		free(p->env[i].value);
 	}
 	free(p->env);
+	for (size_t i = 0; i < p->npreload; i++)
+		free(p->preload[i]);
+	free(p->preload);
 	free(p->seccomp.rules);
 	memset(p, 0, sizeof(*p));
 }

@@ -114,6 +114,10 @@ struct policy {
 	struct policy_env *env;	       /* extra environment, in file order */
 	size_t nenv;
 	struct policy_seccomp seccomp;
+	/* "preload": modules a warm runner imports before it reports ready
+	 * (actjail serve --pool); dotted Python names, in file order */
+	char **preload;
+	size_t npreload;
 	char sha256[65]; /* hex digest of the policy text */
 };
 

@@ -62,6 +62,7 @@ static void clear_files(const char *dir)
 					     "cpu.stat",
 					     "pids.peak",
 					     "cgroup.procs",
+					     "tasks",
 					     "cgroup.kill",
 					     "memory.limit_in_bytes",
 					     "memory.memsw.limit_in_bytes",

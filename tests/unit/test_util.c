@@ -766,13 +766,15 @@ static void test_read_available(void)
 	       "read_available with nothing there: READ_AGAIN");
 	is_int(s.chunks, 0, "... and no callback");
 	(void)write_all(p[1], "abc", 3);
-	is_int(read_available(p[0], 1 << 20, collect, &s), READ_AGAIN,
-	       "read_available with some there: READ_AGAIN");
+	/* a short read emptied it: READ_MORE, and the next call says so */
+	is_int(read_available(p[0], 1 << 20, collect, &s), READ_MORE,
+	       "read_available with some there: READ_MORE after the short read");
 	ok(s.len == 3 && !strcmp(s.buf, "abc") && s.chunks == 1, "... after handing it over");
 	(void)write_all(p[1], "xyz", 3);
 	(void)close(p[1]);
-	is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF,
-	       "data then end of file: READ_EOF");
+	is_int(read_available(p[0], 1 << 20, collect, &s), READ_MORE,
+	       "data then end of file: the data first");
+	is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF, "... then READ_EOF");
 	ok(s.len == 6 && !strcmp(s.buf, "abcxyz"), "... after handing the data over");
 	is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF,
 	       "at end of file: READ_EOF again");
@@ -813,8 +815,9 @@ static void test_read_available(void)
 		is_int(read_available(p[0], 100000, collect, &s), READ_MORE,
 		       "max_bytes 100000 of the rest: READ_MORE");
 		ok(s.len == 100001, "... exactly max_bytes more read");
-		is_int(read_available(p[0], 1 << 20, collect, &s), READ_EOF,
-		       "the rest, then READ_EOF");
+		while ((r = read_available(p[0], 1 << 20, collect, &s)) == READ_MORE)
+			;
+		is_int(r, READ_EOF, "the rest, then READ_EOF");
 		ok(s.len == nbig && !memcmp(s.buf, big, nbig), "every byte, in order");
 	} else {
 		for (int k = 0; k < 6; k++)

@@ -1,0 +1,186 @@
+/* warm.c - a warm jail's hand-over (see warm.h). */
+#define _GNU_SOURCE
+#include "jail/warm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bridge/json.h"
+#include "bridge/message.h"
+#include "jail/evloop.h"
+#include "jail/util.h"
+
+int warm_init(struct warm *w, int fd, size_t max_line)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	frame_reader_init(&w->in, max_line);
+	return fd_nonblock(fd);
+}
+
+void warm_free(struct warm *w)
+{
+	frame_reader_free(&w->in);
+	free(w->go.code);
+	w->go.code = NULL;
+}
+
+char *warm_prepare_message(const struct policy *p, size_t *len)
+{
+	size_t cap = 64, at = 0;
+	char *out = xmalloc(cap);
+
+	at += (size_t)snprintf(out, cap, "{\"op\":\"prepare\",\"preload\":[");
+	for (size_t i = 0; i < p->npreload; i++) {
+		/* module names are identifiers and dots (policy.c): no escaping */
+		size_t need = at + strlen(p->preload[i]) + 8;
+
+		if (need > cap) {
+			cap = need * 2;
+			out = xrealloc(out, cap);
+		}
+		at += (size_t)snprintf(out + at, cap - at, "%s\"%s\"", i ? "," : "", p->preload[i]);
+	}
+	if (at + 4 > cap)
+		out = xrealloc(out, at + 4);
+	memcpy(out + at, "]}\n", 4);
+	*len = at + 3;
+	return out;
+}
+
+int warm_announce(struct warm *w, uint64_t setup_ns)
+{
+	char line[96];
+	int n = snprintf(line, sizeof(line), "{\"op\":\"ready\",\"setup_ms\":%llu.%03llu}\n",
+			 (unsigned long long)(setup_ns / 1000000),
+			 (unsigned long long)(setup_ns / 1000 % 1000));
+
+	/* the first line on an empty socket: it fits, or the server is gone */
+	if (send(w->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
+		return errno ? -errno : -EIO;
+	w->announced = true;
+	return 0;
+}
+
+static int on_line(const char *line, size_t len, void *ctx)
+{
+	struct warm *w = ctx;
+	struct json_node *root = NULL;
+	const struct json_node *code, *t, *m;
+	const char *op;
+	char why[200];
+	uint64_t v;
+
+	if (w->got_go) {
+		(void)snprintf(w->err, sizeof(w->err), "a second go");
+		return -EPROTO;
+	}
+	if (message_parse(line, len, &root, &op, why, sizeof(why)) < 0 || strcmp(op, "go")) {
+		(void)snprintf(w->err, sizeof(w->err), "not a go: %s", root ? op : why);
+		json_free(root);
+		return -EPROTO;
+	}
+	code = json_get(root, "code");
+	t = json_get(root, "timeout_ms");
+	m = json_get(root, "memory_mib");
+	if (!code || code->type != JSON_STRING) {
+		(void)snprintf(w->err, sizeof(w->err), "go: code must be a string");
+		json_free(root);
+		return -EPROTO;
+	}
+	w->go.code = xmalloc(code->u.string.len + 1);
+	memcpy(w->go.code, code->u.string.ptr, code->u.string.len + 1);
+	w->go.code_len = code->u.string.len;
+	w->go.timeout_ms = w->go.memory_mib = 0;
+	if (t && json_get_u64(t, &v) == 0 && v > 0)
+		w->go.timeout_ms = v;
+	if (m && json_get_u64(m, &v) == 0 && v > 0)
+		w->go.memory_mib = v;
+	w->got_go = true;
+	json_free(root);
+	return 0;
+}
+
+static int oversize(size_t max, void *ctx)
+{
+	struct warm *w = ctx;
+
+	(void)snprintf(w->err, sizeof(w->err), "go: longer than %zu bytes", max);
+	return -E2BIG;
+}
+
+static int chunk(void *ctx, const char *data, size_t n)
+{
+	struct warm *w = ctx;
+
+	return frame_reader_feed(&w->in, data, n, on_line, oversize, w);
+}
+
+int warm_readable(struct warm *w, const struct limits *l)
+{
+	int r = read_available(w->fd, 1u << 20, chunk, w);
+
+	if (r < 0 && !w->err[0])
+		(void)snprintf(w->err, sizeof(w->err), "%s", strerror(-r));
+	if (r < 0)
+		return r;
+	if (w->got_go) {
+		/* tighter only: the policy's values are the bounds */
+		if (!w->go.timeout_ms)
+			w->go.timeout_ms = l->timeout_ms;
+		if (!w->go.memory_mib)
+			w->go.memory_mib = l->memory_mib;
+		if (w->go.timeout_ms > l->timeout_ms || w->go.memory_mib > l->memory_mib ||
+		    w->go.memory_mib < 16) {
+			(void)snprintf(w->err, sizeof(w->err),
+				       "go: timeout_ms or memory_mib outside the policy's bounds");
+			return -EPERM;
+		}
+		if (w->go.code_len + 4096 > l->max_message_bytes) {
+			(void)snprintf(w->err, sizeof(w->err), "go: the code is too long");
+			return -E2BIG;
+		}
+		return 1;
+	}
+	if (r == READ_EOF) {
+		(void)snprintf(w->err, sizeof(w->err), "the server closed before the code came");
+		return -EPIPE;
+	}
+	return 0;
+}
+
+int warm_lower_memory(pid_t init, const struct cgroup_jail *cg, uint64_t mib)
+{
+	struct rlimit rl = { (rlim_t)mib << 20, (rlim_t)mib << 20 };
+	char path[64], list[256];
+	ssize_t n;
+	int fd, r = cgroup_lower_memory(cg, mib);
+
+	if (r < 0)
+		return r;
+	/* the runner is the init's one child; a hard limit may only go down */
+	(void)snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init, (int)init);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, list, sizeof(list) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -ESRCH;
+	list[n] = '\0';
+	for (char *p = list, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (pid > 0 && prlimit((pid_t)pid, RLIMIT_DATA, &rl, NULL) < 0)
+			return -errno;
+	}
+	return prlimit(init, RLIMIT_DATA, &rl, NULL) < 0 ? -errno : 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * warm.h - a warm jail: built and its runner started before the code is
+ * known (actjail run --warm-fd N, the workers of actjail serve --pool;
+ * docs/serve.md, "Workers"). The launcher sends the runner "prepare" (the
+ * policy's preload), waits for its "ready", says {"op":"ready"} on fd N and
+ * waits there for one {"op":"go","code":...,"timeout_ms":N,"memory_mib":N}.
+ * Then it applies the request's tighter limits, arms the deadline from that
+ * moment and sends the code. A go may only tighten: a timeout or memory
+ * above the policy's is refused.
+ *
+ * Nothing here exits; errors are -errno with a reason in w->err.
+ */
+#ifndef ACTJAIL_WARM_H
+#define ACTJAIL_WARM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "bridge/frame.h"
+#include "jail/cgroup.h"
+#include "policy/policy.h"
+
+struct warm_go {
+	char *code;
+	size_t code_len;
+	uint64_t timeout_ms;
+	uint64_t memory_mib;
+};
+
+struct warm {
+	int fd; /* -1 when not warm */
+	struct frame_reader in;
+	bool announced; /* "ready" said to the server */
+	bool got_go;
+	struct warm_go go;
+	char err[256];
+};
+
+/* Take fd (non-blocking from here on). 0 or -errno. */
+int warm_init(struct warm *w, int fd, size_t max_line);
+void warm_free(struct warm *w);
+
+/* The runner's prepare message: {"op":"prepare","preload":[...]}, or NULL. */
+char *warm_prepare_message(const struct policy *p, size_t *len);
+
+/* {"op":"ready","setup_ms":...} to the server. 0 or -errno. */
+int warm_announce(struct warm *w, uint64_t setup_ns);
+
+/* The server's descriptor is readable: 1 when the go arrived (w->go, checked
+ * against l), 0 when more is needed, -errno when the server is gone or sent
+ * what is not a go (reason in w->err). */
+int warm_readable(struct warm *w, const struct limits *l);
+
+/* Lower the jail's memory limit to mib: its cgroup, and RLIMIT_DATA of the
+ * init's children (the runner), from outside. 0 or -errno. */
+int warm_lower_memory(pid_t init, const struct cgroup_jail *cg, uint64_t mib);
+
+#endif
