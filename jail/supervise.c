@@ -232,6 +232,7 @@ static void status_record(struct supervisor *s, const struct status_msg *m, int 
 		if (s->got_end)
 			break;
 		s->got_end = true;
+		timing_mark("program ended (the init's report)");
 		if (m->kind == ST_EXITED) {
 			o->end = o->exec_errno ? END_EXEC_ERROR : END_EXITED;
 			o->exit_code = m->value & 0xff;

@@ -77,6 +77,7 @@ void job_free(struct job *j)
 	j->state = JOB_FREE;
 	j->pidfd = j->out_fd = -1;
 	j->relay.fd = -1;
+	j->ctl.fd = -1;
 }
 
 /* The client gets line, if it is still there. */
@@ -105,7 +106,7 @@ static void fail_job(struct server *s, struct job *j, const char *code, const ch
 	if (line)
 		to_client(s, j, line, len);
 	stats_done(s, j, code, (double)(now_ns() - j->received_ns) / 1e6);
-	stats_log(s, j, "error", code, "cold", NULL);
+	stats_log(s, j, "error", code, j->start ? j->start : "cold", NULL);
 	if (j->state == JOB_RUNNING)
 		s->running--;
 	else if (j->state == JOB_QUEUED)
@@ -145,17 +146,19 @@ static int prepare_dir(struct server *s, struct job *j, char *err, size_t errlen
 		return r;
 	}
 	dfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || (r = write_file_at(dfd, "main.py", "", 0600)) < 0) {
-		r = dfd < 0 ? -errno : r;
+	if (dfd < 0) {
+		r = -errno;
 		(void)snprintf(err, errlen, "execution directory: %s", strerror(-r));
 		return r;
 	}
-	{
-		int fd = openat(dfd, "main.py", O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (j->code) {
+		/* a pool worker has none yet: its code comes over --warm-fd */
+		int fd = openat(dfd, "main.py",
+				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 		r = fd < 0 ? -errno : write_all(fd, j->code, j->code_len);
-		if (fd >= 0)
-			(void)close(fd);
+		if (fd >= 0 && close(fd) < 0 && !r)
+			r = -errno;
 		if (r < 0) {
 			(void)snprintf(err, errlen, "write the code: %s", strerror(-r));
 			return r;
@@ -185,7 +188,7 @@ static int prepare_dir(struct server *s, struct job *j, char *err, size_t errlen
 	return 0;
 }
 
-static char **worker_argv(struct server *s, struct job *j)
+static char **worker_argv(struct server *s, struct job *j, bool warm)
 {
 	size_t n = 0, nenv = 0;
 	char **argv;
@@ -205,6 +208,14 @@ static char **worker_argv(struct server *s, struct job *j)
 	}
 	ARG("--relay-fd");
 	ARG("3");
+	if (warm) {
+		/* the policy's limits; a request tightens them at the hand-over */
+		ARG("--warm-fd");
+		ARG("4");
+		if (asprintf(&argv[n++], "--output=%s/output", j->dir) < 0)
+			abort();
+		return argv;
+	}
 	if (asprintf(&argv[n++], "--timeout=%llu.%03llu",
 		     (unsigned long long)(j->timeout_ms / 1000),
 		     (unsigned long long)(j->timeout_ms % 1000)) < 0 ||
@@ -231,12 +242,13 @@ static void free_argv(char **argv)
 	free(argv);
 }
 
-static int start(struct server *s, struct job *j, char *err, size_t errlen)
+int worker_spawn(struct server *s, struct job *j, bool warm, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, def;
-	int out[2] = { -1, -1 }, relay[2] = { -1, -1 }, errfd = -1, devnull = -1, r;
+	int out[2] = { -1, -1 }, relay[2] = { -1, -1 }, ctl[2] = { -1, -1 }, errfd = -1,
+	    devnull = -1, r;
 	char path[4300];
 	char **argv;
 	unsigned idx = job_index(s, j);
@@ -249,7 +261,8 @@ static int start(struct server *s, struct job *j, char *err, size_t errlen)
 	if (pipe2(out, O_CLOEXEC) < 0 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, relay) ||
 	    (errfd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
-	    (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+	    (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
+	    (warm && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) < 0)) {
 		r = -errno;
 		(void)snprintf(err, errlen, "worker descriptors: %s", strerror(-r));
 		goto out;
@@ -259,7 +272,9 @@ static int start(struct server *s, struct job *j, char *err, size_t errlen)
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, errfd, 2);
 	posix_spawn_file_actions_adddup2(&fa, relay[1], 3);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+	if (warm)
+		posix_spawn_file_actions_adddup2(&fa, ctl[1], 4);
+	posix_spawn_file_actions_addclosefrom_np(&fa, warm ? 5 : 4);
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
 	sigemptyset(&def);
@@ -267,7 +282,7 @@ static int start(struct server *s, struct job *j, char *err, size_t errlen)
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &def);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	argv = worker_argv(s, j);
+	argv = worker_argv(s, j, warm);
 	r = -posix_spawn(&pid, s->exe, &fa, &at, argv, environ);
 	free_argv(argv);
 	posix_spawn_file_actions_destroy(&fa);
@@ -289,11 +304,16 @@ static int start(struct server *s, struct job *j, char *err, size_t errlen)
 	out[0] = -1;
 	channel_init(&j->relay, relay[0], TAG_RELAY | idx, RELAY_QUEUE_MAX);
 	relay[0] = -1;
+	if (warm) {
+		channel_init(&j->ctl, ctl[0], TAG_CTL | idx, RELAY_QUEUE_MAX);
+		ctl[0] = -1;
+	}
 	frame_reader_init(&j->relay_in, s->pol->policy.limits.max_message_bytes + 1024);
 	if ((r = fd_nonblock(j->out_fd)) < 0 ||
 	    (r = evloop_add(&s->ev, j->out_fd, EPOLLIN, TAG_OUT | idx)) < 0 ||
 	    (r = channel_watch(&s->ev, &j->relay)) < 0 ||
-	    (r = evloop_add(&s->ev, j->pidfd, EPOLLIN, TAG_PIDFD | idx)) < 0) {
+	    (r = evloop_add(&s->ev, j->pidfd, EPOLLIN, TAG_PIDFD | idx)) < 0 ||
+	    (warm && (r = channel_watch(&s->ev, &j->ctl)) < 0)) {
 		(void)snprintf(err, errlen, "watch the worker: %s", strerror(-r));
 		(void)syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
 		/* the pidfd event never comes: reap here */
@@ -313,6 +333,10 @@ out:
 		(void)close(relay[0]);
 	if (relay[1] >= 0)
 		(void)close(relay[1]);
+	if (ctl[0] >= 0)
+		(void)close(ctl[0]);
+	if (ctl[1] >= 0)
+		(void)close(ctl[1]);
 	if (errfd >= 0)
 		(void)close(errfd);
 	if (devnull >= 0)
@@ -320,11 +344,12 @@ out:
 	return r;
 }
 
-static void release_worker(struct server *s, struct job *j)
+void worker_release(struct server *s, struct job *j)
 {
 	evloop_del_close(&s->ev, &j->out_fd);
 	evloop_del_close(&s->ev, &j->pidfd);
 	channel_free(&s->ev, &j->relay, true);
+	channel_free(&s->ev, &j->ctl, true);
 	frame_reader_free(&j->relay_in);
 }
 
@@ -342,9 +367,14 @@ void job_schedule(struct server *s)
 		next->state = JOB_RUNNING;
 		s->queued--;
 		s->running++;
-		s->st.pool_misses += s->cfg.pool ? 1 : 0;
-		if (start(s, next, err, sizeof(err)) < 0) {
-			release_worker(s, next);
+		if (pool_take(s, next) == 0) {
+			s->st.pool_hits++;
+			continue;
+		}
+		s->st.pool_misses++;
+		next->start = "cold";
+		if (worker_spawn(s, next, false, err, sizeof(err)) < 0) {
+			worker_release(s, next);
 			fail_job(s, next, "worker_failed", "%s", err);
 		}
 	}
@@ -415,7 +445,7 @@ static void finish(struct server *s, struct job *j)
 	_cleanup_free_ char *files = NULL, *result = NULL, *line = NULL;
 	size_t len;
 
-	release_worker(s, j);
+	worker_release(s, j);
 	/* the worker's JSON, trimmed of its newline */
 	while (j->out_len && (j->out[j->out_len - 1] == '\n' || j->out[j->out_len - 1] == ' '))
 		j->out_len--;
@@ -439,13 +469,20 @@ static void finish(struct server *s, struct job *j)
 	files = output_files(j, json_get(root, "files"));
 	/* the result object, with start and the files: spliced before its
 	 * closing brace (the worker's JSON is compact and well-formed) */
-	if (asprintf(&result, "%.*s,\"start\":\"cold\",\"output_files\":%s}", (int)(j->out_len - 1),
-		     j->out, files) < 0)
-		abort();
+	{
+		_cleanup_free_ char *why =
+			j->start_reason ? msg_string(j->start_reason, strlen(j->start_reason))
+					: xstrdup("null");
+
+		if (asprintf(&result,
+			     "%.*s,\"start\":\"%s\",\"start_reason\":%s,\"output_files\":%s}",
+			     (int)(j->out_len - 1), j->out, j->start, why, files) < 0)
+			abort();
+	}
 	line = msg_done(j->id_json, result, &len);
 	to_client(s, j, line, len);
 	stats_done(s, j, status, (double)(now_ns() - j->received_ns) / 1e6);
-	stats_log(s, j, status, message_string(root, "reason", NULL), "cold", root);
+	stats_log(s, j, status, message_string(root, "reason", NULL), j->start, root);
 	json_free(root);
 	s->running--;
 	if (c && c->jobs)
@@ -617,8 +654,12 @@ void job_event(struct server *s, uint32_t tag, uint32_t events)
 	struct job *j = idx < s->njobs ? &s->jobs[idx] : NULL;
 	int r;
 
-	if (!j || j->state != JOB_RUNNING)
+	if (!j || j->state == JOB_FREE || j->state == JOB_QUEUED)
 		return;
+	if (j->state != JOB_RUNNING) {
+		pool_event(s, j, tag, events);
+		return;
+	}
 	switch (tag & TAG_KIND) {
 	case TAG_OUT:
 		r = read_available(j->out_fd, 1u << 20, take_out, j);
@@ -663,6 +704,13 @@ void job_event(struct server *s, uint32_t tag, uint32_t events)
 		}
 		break;
 	}
+	case TAG_CTL:
+		/* after the go: nothing more is said there; a flush, or its end */
+		if ((events & EPOLLOUT) && channel_flush(&s->ev, &j->ctl) < 0)
+			channel_free(&s->ev, &j->ctl, true);
+		else if (events & (EPOLLHUP | EPOLLERR))
+			evloop_del(&s->ev, j->ctl.fd);
+		break;
 	default:
 		break;
 	}
@@ -691,6 +739,8 @@ void job_tick(struct server *s, uint64_t now)
 		uint64_t backstop;
 
 		if (j->state != JOB_RUNNING || j->exited)
+			continue;
+		if (!j->timeout_ms)
 			continue;
 		/* the worker keeps the deadline; this is the server's backstop
 		 * against a worker that hangs in setup or in reporting */

@@ -296,7 +296,7 @@ static void execute(struct req_ctx *r, const struct json_node *root)
 	}
 	memset(j, 0, sizeof(*j));
 	j->pidfd = j->out_fd = -1;
-	j->relay.fd = -1;
+	j->relay.fd = j->ctl.fd = -1;
 	if (parse_execute(r, root, j) < 0) {
 		job_free(j);
 		return;
@@ -344,7 +344,7 @@ static void health(struct server *s, unsigned conn)
 	int n = snprintf(line, sizeof(line),
 			 "{\"op\":\"health\",\"ok\":%s,\"running\":%u,\"queued\":%u,"
 			 "\"pool\":%u,\"draining\":%s}\n",
-			 s->draining ? "false" : "true", s->running, s->queued, 0u,
+			 s->draining ? "false" : "true", s->running, s->queued, s->warm,
 			 s->draining ? "true" : "false");
 
 	conn_send(s, conn, line, (size_t)n);

@@ -113,6 +113,7 @@ static void begin_drain(struct server *s)
 	for (unsigned i = 0; i < s->njobs; i++)
 		if (s->jobs[i].state == JOB_QUEUED)
 			job_cancel(s, &s->jobs[i], "the server is stopping");
+	pool_retire_all(s);
 	fprintf(stderr, "{\"event\":\"drain\",\"running\":%u,\"grace_ms\":%llu}\n", s->running,
 		(unsigned long long)s->cfg.grace_ms);
 }
@@ -122,9 +123,10 @@ static void on_signal(struct server *s)
 	struct signalfd_siginfo si;
 
 	while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGHUP)
+		if (si.ssi_signo == SIGHUP) {
 			reload(s);
-		else
+			pool_refill(s); /* jails of the old policy are replaced */
+		} else
 			begin_drain(s);
 	}
 }
@@ -136,6 +138,7 @@ static void on_tick(struct server *s)
 	(void)!read(s->tick_fd, &ticks, sizeof(ticks));
 	conn_tick(s, now);
 	job_tick(s, now);
+	pool_refill(s);
 	if (s->draining && now > s->drain_deadline_ns) {
 		for (unsigned i = 0; i < s->njobs; i++)
 			if (s->jobs[i].state == JOB_RUNNING)
@@ -184,7 +187,7 @@ static void setup(struct server *s)
 		fatal("event loop", "%s", strerror(errno));
 	}
 	s->conns = xcalloc(s->cfg.max_connections, sizeof(*s->conns));
-	s->njobs = s->cfg.concurrency + s->cfg.queue;
+	s->njobs = s->cfg.concurrency + s->cfg.queue + s->cfg.pool;
 	s->jobs = xcalloc(s->njobs, sizeof(*s->jobs));
 	for (unsigned i = 0; i < s->njobs; i++)
 		job_free(&s->jobs[i]);
@@ -226,7 +229,8 @@ int serve_main(int argc, char **argv)
 
 	serve_parse_options(argc, argv, &s.cfg);
 	setup(&s);
-	while (!(s.draining && s.running == 0 && s.queued == 0)) {
+	pool_refill(&s);
+	while (!(s.draining && s.running == 0 && s.queued == 0 && s.warming == 0 && s.warm == 0)) {
 		struct epoll_event evs[64];
 		int n = epoll_wait(s.ev.ep, evs, 64, -1);
 

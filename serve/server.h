@@ -33,6 +33,7 @@ enum {
 	TAG_OUT = 5u << 24,   /* a worker's stdout: its result */
 	TAG_RELAY = 6u << 24, /* a worker's tool relay */
 	TAG_PIDFD = 7u << 24, /* a worker's end */
+	TAG_CTL = 8u << 24,   /* a pool worker's --warm-fd */
 	TAG_KIND = 0xffu << 24,
 };
 
@@ -83,8 +84,10 @@ struct conn {
 
 enum job_state {
 	JOB_FREE,
-	JOB_QUEUED,
-	JOB_RUNNING,
+	JOB_QUEUED,  /* a request waiting for a slot */
+	JOB_RUNNING, /* a request with its worker */
+	JOB_WARMING, /* a pool worker building its jail */
+	JOB_WARM,    /* a pool worker ready for a request */
 };
 
 struct job_input {
@@ -129,6 +132,13 @@ struct job {
 	bool cancelled;		 /* by the client, or the client went away */
 	uint64_t kill_at_ns;	 /* SIGKILL the worker if still alive then (0: not armed) */
 	unsigned generation;	 /* the policy it runs under */
+	struct channel ctl;	 /* a pool worker's --warm-fd (fd -1: none) */
+	char ctl_buf[128];	 /* its "ready" line, as it comes */
+	size_t ctl_len;
+	uint64_t ready_ns;	  /* when the pool worker said ready */
+	const char *start;	  /* "warm" or "cold" */
+	const char *start_reason; /* why cold, or NULL */
+	bool retiring;		  /* a pool worker being stopped (old, or the server stops) */
 };
 
 struct latency_ring {
@@ -154,6 +164,9 @@ struct server {
 	struct job *jobs;
 	unsigned njobs; /* slots: concurrency + queue */
 	unsigned running, queued;
+	unsigned warming, warm;	  /* pool workers building, and ready */
+	uint64_t pool_backoff_ns; /* no new pool worker before this (after failures) */
+	unsigned pool_failures;	  /* in a row */
 	uint64_t queue_seq;
 	bool draining;
 	unsigned sweep_pending; /* ticks left to remove what dead workers left */
@@ -191,6 +204,16 @@ void job_schedule(struct server *s);
 void job_event(struct server *s, uint32_t tag, uint32_t events);
 void job_cancel(struct server *s, struct job *j, const char *why);
 void job_tick(struct server *s, uint64_t now);
+int worker_spawn(struct server *s, struct job *j, bool warm, char *err, size_t errlen);
+void worker_release(struct server *s, struct job *j);
+
+/* serve/pool.c: --pool warm workers of the current policy */
+void pool_refill(struct server *s);
+void pool_retire_all(struct server *s);
+/* Give the queued request j a ready warm worker: 0, or -1 (j->start_reason
+ * says why it must start cold). */
+int pool_take(struct server *s, struct job *j);
+void pool_event(struct server *s, struct job *j, uint32_t tag, uint32_t events);
 void job_free(struct job *j);
 /* a result line for the client's tool call (ok with value, or an error) */
 void job_answer_call(struct server *s, struct job *j, const struct json_node *msg);

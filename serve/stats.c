@@ -70,7 +70,7 @@ char *stats_json(const struct server *s, size_t *len)
 		     "\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f},\"policy_generation\":%u}\n",
 		     counts, (unsigned long long)s->st.requests, (unsigned long long)s->st.errors,
 		     (unsigned long long)s->st.busy, (unsigned long long)s->st.refused_peers,
-		     (unsigned long long)s->st.connections, s->running, s->queued, 0u,
+		     (unsigned long long)s->st.connections, s->running, s->queued, s->warm,
 		     (unsigned long long)s->st.pool_hits, (unsigned long long)s->st.pool_misses,
 		     l->n, pct(sorted, l->n, 50), pct(sorted, l->n, 90), pct(sorted, l->n, 99),
 		     l->n ? sorted[l->n - 1] : 0.0, s->pol->generation) < 0)
