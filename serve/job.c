@@ -490,6 +490,7 @@ static void finish(struct server *s, struct job *j)
 	(void)jobdir_remove(j->dir);
 	job_free(j);
 	job_schedule(s);
+	pool_refill(s);
 }
 
 static void maybe_finish(struct server *s, struct job *j)

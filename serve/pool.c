@@ -198,7 +198,8 @@ int pool_take(struct server *s, struct job *req)
 	if (channel_send(&s->ev, &req->ctl, line, n, false, 0) < 0)
 		/* the worker is gone: its pidfd says so, and the job ends there */
 		(void)syscall(SYS_pidfd_send_signal, req->pidfd, SIGKILL, NULL, 0);
-	pool_refill(s);
+	/* no refill here: a jail being built now would take CPU from this
+	 * request; the pool is refilled when it is done (job.c, finish) */
 	return 0;
 }
 
