@@ -200,10 +200,21 @@ static int parse_tool(struct toolset *ts, const struct json_node *o, size_t idx,
 		t->parameters = clone_node(v);
 	}
 	v = json_get(o, "command");
-	if (!v || v->type != JSON_ARRAY || v->u.array.len == 0)
+	if (!v) {
+		/* no command: the caller's relay serves it (--relay-fd); its
+		 * schema is checked and list_tools() shows it all the same */
+		if (json_get(o, "timeout") || json_get(o, "max_output"))
+			return fail(err, errlen,
+				    "%u:%u: tools[%zu]: timeout and max_output are for command "
+				    "tools (this one has no command: the relay serves it)",
+				    o->line, o->column, idx);
+		return 0;
+	}
+	if (v->type != JSON_ARRAY || v->u.array.len == 0)
 		return fail(err, errlen,
-			    "%u:%u: tools[%zu].command: required non-empty list (argv)",
-			    v ? v->line : o->line, v ? v->column : o->column, idx);
+			    "%u:%u: tools[%zu].command: a non-empty list (argv), or no command for "
+			    "a tool the relay serves",
+			    v->line, v->column, idx);
 	t->command = xcalloc(v->u.array.len + 1, sizeof(char *));
 	for (i = 0; i < v->u.array.len; i++) {
 		const struct json_node *a = v->u.array.items[i];

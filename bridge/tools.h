@@ -21,7 +21,7 @@ struct tool {
 	char *name;		      /* a Python identifier */
 	char *description;	      /* may be empty */
 	struct json_node *parameters; /* JSON Schema of the arguments object, or NULL */
-	char **command;		      /* argv, NULL-terminated */
+	char **command;		      /* argv, NULL-terminated; NULL: served by the relay */
 	char *cwd;		      /* directory the command runs in, or NULL */
 	uint64_t timeout_ms;
 	uint64_t max_output; /* bytes of stdout kept; more is an error */

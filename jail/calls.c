@@ -302,6 +302,15 @@ static void start_call(struct calls *cs, const char *id_json, const char *tool,
 	struct call *c;
 	char why[512];
 
+	if (t && !t->command && cs->relay.fd < 0) {
+		(void)snprintf(
+			why, sizeof(why),
+			"tool %s is served by the caller's relay (--relay-fd), which was not "
+			"given",
+			t->name);
+		refuse(cs, id_json, tool, why);
+		return;
+	}
 	if (!t && cs->relay.fd < 0) {
 		char names[400];
 
@@ -321,6 +330,8 @@ static void start_call(struct calls *cs, const char *id_json, const char *tool,
 	r = record(cs, id_json, tool);
 	if (cs->cfg->transcript)
 		r->args_json = xstrdup(args_json);
+	if (t && !t->command)
+		t = NULL; /* declared, checked, and the relay's from here on */
 	c = new_call(cs, id_json, t);
 	c->rec = cs->o->ncalls - 1;
 	if (!t) {

@@ -580,6 +580,11 @@ int main(int argc, char **argv, char **envp)
 	}
 	if (cfg.warm_fd >= 0 && cfg.mode != MODE_RUN)
 		usage_error("--warm-fd: run only");
+	for (size_t i = 0; i < cfg.tools.n; i++)
+		if (!cfg.tools.tools[i].command && cfg.relay_fd < 0)
+			usage_error("tool %s has no command: the relay serves it, and there is no "
+				    "--relay-fd",
+				    cfg.tools.tools[i].name);
 
 	if (cfg.json)
 		run_report_setup_errors(&cfg);

@@ -523,6 +523,17 @@ static void warm_event(struct supervisor *s)
 			return;
 		}
 	}
+	if (s->warm.go.tools_json) {
+		char err[256];
+
+		if (toolset_load_manifest(&s->cfg->tools, s->warm.go.tools_json,
+					  strlen(s->warm.go.tools_json), "go.tools", NULL, err,
+					  sizeof(err)) < 0) {
+			(void)snprintf(s->warm.err, sizeof(s->warm.err), "%s", err);
+			warm_abandon(s);
+			return;
+		}
+	}
 	s->cfg->policy.limits.memory_mib = s->warm.go.memory_mib;
 	s->cfg->policy.limits.timeout_ms = s->warm.go.timeout_ms;
 	s->cfg->code = s->warm.go.code;

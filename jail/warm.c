@@ -28,7 +28,8 @@ void warm_free(struct warm *w)
 {
 	frame_reader_free(&w->in);
 	free(w->go.code);
-	w->go.code = NULL;
+	free(w->go.tools_json);
+	w->go.code = w->go.tools_json = NULL;
 }
 
 char *warm_prepare_message(const struct policy *p, size_t *len)
@@ -102,6 +103,29 @@ static int on_line(const char *line, size_t len, void *ctx)
 		w->go.timeout_ms = v;
 	if (m && json_get_u64(m, &v) == 0 && v > 0)
 		w->go.memory_mib = v;
+	{
+		const struct json_node *tools = json_get(root, "tools");
+		size_t n;
+
+		if (tools && tools->type != JSON_NULL) {
+			bool commands = tools->type != JSON_ARRAY;
+
+			for (size_t i = 0; !commands && i < tools->u.array.len; i++) {
+				const struct json_node *e = tools->u.array.items[i];
+
+				commands = e->type != JSON_OBJECT || json_get(e, "command") ||
+					   json_get(e, "timeout") || json_get(e, "max_output");
+			}
+			if (commands) {
+				(void)snprintf(
+					w->err, sizeof(w->err),
+					"go: tools must be a list of relay tools (no command)");
+				json_free(root);
+				return -EPROTO;
+			}
+			w->go.tools_json = message_encode(tools, &n);
+		}
+	}
 	w->got_go = true;
 	json_free(root);
 	return 0;

@@ -23,6 +23,7 @@
 #include "policy/policy.h"
 
 struct warm_go {
+	char *tools_json; /* the request's relay tools (a JSON array), or NULL */
 	char *code;
 	size_t code_len;
 	uint64_t timeout_ms;
@@ -50,7 +51,8 @@ int warm_announce(struct warm *w, uint64_t setup_ns);
 
 /* The server's descriptor is readable: 1 when the go arrived (w->go, checked
  * against l), 0 when more is needed, -errno when the server is gone or sent
- * what is not a go (reason in w->err). */
+ * what is not a go (reason in w->err). The go's tools are the request's:
+ * served by the relay, so none may have a command. */
 int warm_readable(struct warm *w, const struct limits *l);
 
 /* Lower the jail's memory limit to mib: its cgroup, and RLIMIT_DATA of the

@@ -164,6 +164,24 @@ static int prepare_dir(struct server *s, struct job *j, char *err, size_t errlen
 			return r;
 		}
 	}
+	if (j->tools_json) {
+		/* the request's tools, for the worker: served by the relay (no
+		 * command), checked and listed by the launcher */
+		int fd = openat(dfd, "tools.json",
+				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		r = fd < 0 ? -errno : write_all(fd, "{\"tools\":", 9);
+		if (!r)
+			r = write_all(fd, j->tools_json, j->tools_json_len);
+		if (!r)
+			r = write_all(fd, "}\n", 2);
+		if (fd >= 0 && close(fd) < 0 && !r)
+			r = -errno;
+		if (r < 0) {
+			(void)snprintf(err, errlen, "write the tools: %s", strerror(-r));
+			return r;
+		}
+	}
 	if (mkdirat(dfd, "output", 0700) < 0 || (j->ninputs && mkdirat(dfd, "input", 0755) < 0)) {
 		r = -errno;
 		(void)snprintf(err, errlen, "execution directory: %s", strerror(-r));
@@ -222,6 +240,8 @@ static char **worker_argv(struct server *s, struct job *j, bool warm)
 	    asprintf(&argv[n++], "--memory=%llu", (unsigned long long)j->memory_mib) < 0)
 		abort();
 	if (asprintf(&argv[n++], "--output=%s/output", j->dir) < 0)
+		abort();
+	if (j->tools_json && asprintf(&argv[n++], "--tools=%s/tools.json", j->dir) < 0)
 		abort();
 	if (j->ninputs && asprintf(&argv[n++], "--input=%s/input", j->dir) < 0)
 		abort();

@@ -190,9 +190,11 @@ int pool_take(struct server *s, struct job *req)
 	req->started_ns = now_ns();
 	code = msg_string(req->code, req->code_len);
 	if (!code ||
-	    asprintf(&line, "{\"op\":\"go\",\"code\":%s,\"timeout_ms\":%llu,\"memory_mib\":%llu}\n",
-		     code, (unsigned long long)req->timeout_ms,
-		     (unsigned long long)req->memory_mib) < 0)
+	    asprintf(&line,
+		     "{\"op\":\"go\",\"code\":%s,\"timeout_ms\":%llu,\"memory_mib\":%llu,"
+		     "\"tools\":%s}\n",
+		     code, (unsigned long long)req->timeout_ms, (unsigned long long)req->memory_mib,
+		     req->tools_json ? req->tools_json : "null") < 0)
 		abort();
 	n = strlen(line);
 	if (channel_send(&s->ev, &req->ctl, line, n, false, 0) < 0)
