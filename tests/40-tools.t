@@ -302,4 +302,37 @@ is "$(field 'r["status"]')" "ok" "the CodeAct demo runs"
 is "$(head -2 "$T/out/totals.csv" | tail -1 | tr -d '\r')" "Ada Lovelace,2,1265.0" "the demo wrote totals.csv"
 is "$(field 'len(r["tool_calls"])')" "5" "the demo made 5 tool calls"
 
+# --- relay tools declared in a manifest (no command): checked, listed, relayed
+cat >"$T/relay-tools.json" <<'JSON'
+{"tools": [
+ {"name": "add", "description": "Add two integers",
+  "parameters": {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                 "required": ["a", "b"], "additionalProperties": false}},
+ {"name": "echo", "description": "Echo"}
+]}
+JSON
+cat >"$T/declared.py" <<'PY'
+print(sorted(t["name"] for t in list_tools()))
+print(call_tool("add", a=2, b=3))
+try:
+    call_tool("add", a="2", b=3)
+except ToolError as e:
+    print("refused:", e)
+print(call_tool("echo", x=1))
+PY
+$RELAY "$ACTJAIL" run --json --tools "$T/relay-tools.json" - <"$T/declared.py" >"$T/result.json" 2>"$T/stderr"
+is "$(field 'r["stdout"]')" "['add', 'echo']
+5
+refused: invalid arguments for add: args.a: expected integer, got string
+{'x': 1}" "declared relay tools: listed, relayed, and checked against their schema before the relay sees them"
+is "$(field '[c["ok"] for c in r["tool_calls"]]')" "[true, false, true]" "... the refused call is recorded, not sent"
+"$ACTJAIL" tools describe --tools "$T/relay-tools.json" >"$T/describe" 2>&1
+like "$(cat "$T/describe")" 'call_tool\("add", a=<int>, b=<int>\)' "tools describe lists a relay tool with its signature"
+"$ACTJAIL" run --tools "$T/relay-tools.json" - </dev/null >/dev/null 2>"$T/stderr"
+is "$?" 2 "a relay tool without --relay-fd: a usage error (exit 2)"
+like "$(cat "$T/stderr")" "tool add has no command: the relay serves it, and there is no --relay-fd" "... that says so"
+printf '{"tools":[{"name":"x","timeout":3}]}' >"$T/bad-tools.json"
+"$ACTJAIL" tools describe --tools "$T/bad-tools.json" >/dev/null 2>"$T/stderr"
+like "$(cat "$T/stderr")" "timeout and max_output are for command tools" "a relay tool with a timeout is refused"
+
 done_testing
