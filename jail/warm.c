@@ -82,7 +82,7 @@ static int on_line(const char *line, size_t len, void *ctx)
 		(void)snprintf(w->err, sizeof(w->err), "a second go");
 		return -EPROTO;
 	}
-	if (message_parse(line, len, &root, &op, why, sizeof(why)) < 0 || strcmp(op, "go")) {
+	if (message_parse(line, len, &root, &op, why, sizeof(why)) < 0 || strcmp(op, "go") != 0) {
 		(void)snprintf(w->err, sizeof(w->err), "not a go: %s", root ? op : why);
 		json_free(root);
 		return -EPROTO;

@@ -181,8 +181,8 @@ int bpfcache_load(int dirfd, const unsigned char key[32], struct bpf_blob *out)
 		goto out;
 	}
 	n = pread(fd, &h, sizeof(h), 0);
-	if (n != (ssize_t)sizeof(h) || memcmp(h.magic, BPF_MAGIC, sizeof(BPF_MAGIC)) ||
-	    memcmp(h.key, key, 32) || h.count == 0 || h.count > BPF_MAXINSNS) {
+	if (n != (ssize_t)sizeof(h) || memcmp(h.magic, BPF_MAGIC, sizeof(BPF_MAGIC)) != 0 ||
+	    memcmp(h.key, key, 32) != 0 || h.count == 0 || h.count > BPF_MAXINSNS) {
 		r = -EBADMSG;
 		goto out;
 	}
@@ -262,7 +262,7 @@ static void prune(int dirfd, const char *keep)
 	if (n > BPF_CACHE_MAX) {
 		rewinddir(d);
 		while ((e = readdir(d)))
-			if (e->d_name[0] != '.' && strcmp(e->d_name, keep))
+			if (e->d_name[0] != '.' && strcmp(e->d_name, keep) != 0)
 				(void)unlinkat(dirfd, e->d_name, 0);
 	}
 	closedir(d);

@@ -121,7 +121,7 @@ static int group_by_name(const char *name, gid_t *gid)
 		char *p;
 		uint64_t v;
 
-		if (strncmp(line, name, n) || line[n] != ':')
+		if (strncmp(line, name, n) != 0 || line[n] != ':')
 			continue;
 		p = strchr(line + n + 1, ':');
 		if (!p)

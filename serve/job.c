@@ -590,7 +590,7 @@ static int on_relay_line(const char *line, size_t len, void *ctx)
 	id = json_get(root, "id");
 	name = message_string(root, "tool", NULL);
 	args = json_get(root, "args");
-	if (strcmp(op, "call") || !id || !name || !(id_json = message_encode(id, &n))) {
+	if (strcmp(op, "call") != 0 || !id || !name || !(id_json = message_encode(id, &n))) {
 		json_free(root);
 		return 0;
 	}
@@ -643,7 +643,7 @@ void job_answer_call(struct server *s, struct job *j, const struct json_node *ms
 		conn_send_error(s, j->conn, j->id_json, "bad_request", "result: needs call_id");
 		return;
 	}
-	for (k = 0; k < j->ncalls && strcmp(j->call_ids[k], cid_json); k++)
+	for (k = 0; k < j->ncalls && strcmp(j->call_ids[k], cid_json) != 0; k++)
 		;
 	if (k == j->ncalls) {
 		conn_send_error(s, j->conn, j->id_json, "unknown_id",

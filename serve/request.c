@@ -130,8 +130,8 @@ static int parse_tools(struct req_ctx *r, const struct json_node *v)
 		for (size_t k = 0; k < t->u.object.len; k++) {
 			const char *key = t->u.object.keys[k];
 
-			if (strcmp(key, "name") && strcmp(key, "description") &&
-			    strcmp(key, "parameters")) {
+			if (strcmp(key, "name") != 0 && strcmp(key, "description") != 0 &&
+			    strcmp(key, "parameters") != 0) {
 				refuse(r, "bad_request",
 				       "tools[%zu].%.64s: unknown field (a request's tools are "
 				       "answered by the client; commands are the operator's)",

@@ -105,5 +105,6 @@ void stats_log(const struct server *s, const struct job *j, const char *status, 
 		j->started_ns > j->received_ns ? (double)(j->started_ns - j->received_ns) / 1e6
 					       : 0.0,
 		(double)(now - j->received_ns) / 1e6, (unsigned long long)j->calls,
-		(unsigned long long)(j->code_len + j->bytes_out), (unsigned long long)j->bytes_in);
+		(unsigned long long)j->code_len + (unsigned long long)j->bytes_out,
+		(unsigned long long)j->bytes_in);
 }

@@ -77,7 +77,6 @@ print(r, os.strerror(ctypes.get_errno()))
 PY
 vrun() { # vrun POLICY: --verbose run of refused.py; the filter lines in $T/filter, result in $T/result.json
 	"$ACTJAIL" run --json --verbose --policy "$1" "$T/refused.py" >"$T/result.json" 2>"$T/v.err"
-	rc=$?
 	grep 'seccomp filter' "$T/v.err" | grep -v ' time ' >"$T/filter"
 }
 vrun "$T/strict.json"
