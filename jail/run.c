@@ -486,10 +486,6 @@ static void report(const struct config *cfg, const struct outcome *o, const stru
 	} else if (log_get_level() >= LOG_NORMAL && (isatty(2) || log_get_level() > LOG_NORMAL)) {
 		result_print_summary(o, cap, v);
 	}
-	if (log_get_level() >= LOG_VERBOSE) {
-		timing_log();
-		log_peak_memory();
-	}
 }
 
 int run_jail(struct config *cfg)
@@ -558,12 +554,7 @@ int run_jail(struct config *cfg)
 	supervise(sup, &j, &o);
 	timing_mark("jail reaped");
 	supervise_free(sup);
-	/* 11. The jail is reaped: its cgroups are empty and can go. */
-	r = cgroup_destroy(&cfg->cg);
-	if (r < 0)
-		log_warn("cgroup: cannot remove: %s", strerror(-r));
-	timing_mark("cgroups removed");
-	/* 12. Capture, verdict, record. */
+	/* 11. Capture, verdict, record. */
 	v = result_verdict(cfg, &o);
 	{
 		uint64_t t0 = now_ns();
@@ -574,6 +565,19 @@ int run_jail(struct config *cfg)
 	}
 	o.launcher_cpu_us = own_cpu_us() + o.jail_setup_cpu_us;
 	report(cfg, &o, &cap, &v);
+	/* 12. The record is out: with --json the caller may act on it now (a
+	 *     server answers its client), so stdout closes. Then the jail's
+	 *     cgroups go, empty since the reap. */
+	if (cfg->json)
+		(void)close(STDOUT_FILENO);
+	r = cgroup_destroy(&cfg->cg);
+	if (r < 0)
+		log_warn("cgroup: cannot remove: %s", strerror(-r));
+	timing_mark("cgroups removed");
+	if (log_get_level() >= LOG_VERBOSE) {
+		timing_log();
+		log_peak_memory();
+	}
 	capture_free(&cap);
 	outcome_free(&o);
 	return v.exit_code;

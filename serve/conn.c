@@ -38,7 +38,8 @@ void conn_close(struct server *s, unsigned idx)
 	for (unsigned i = 0; i < s->njobs; i++) {
 		struct job *j = &s->jobs[i];
 
-		if (j->state != JOB_FREE && j->conn == idx && j->conn_serial == c->serial)
+		if (j->state != JOB_FREE && !j->answered && j->conn == idx &&
+		    j->conn_serial == c->serial)
 			job_cancel(s, j, "the client disconnected");
 	}
 	channel_free(&s->ev, &c->out, true);

@@ -47,8 +47,8 @@ struct job *job_find(struct server *s, unsigned conn, unsigned serial, const cha
 	for (unsigned i = 0; i < s->njobs; i++) {
 		struct job *j = &s->jobs[i];
 
-		if (j->state != JOB_FREE && j->conn == conn && j->conn_serial == serial &&
-		    !strcmp(j->id_json, id_json))
+		if (j->state != JOB_FREE && !j->answered && j->conn == conn &&
+		    j->conn_serial == serial && !strcmp(j->id_json, id_json))
 			return j;
 	}
 	return NULL;
@@ -456,67 +456,76 @@ static char *output_files(const struct job *j, const struct json_node *files)
 	return out;
 }
 
-static void finish(struct server *s, struct job *j)
+/* The worker's result, sent to the client as soon as it is complete: the
+ * worker prints it and closes its stdout before it removes the jail's
+ * (empty) cgroups and exits, which are waited for apart (cleanup). False
+ * when the output is not a result: the worker's exit status then says why. */
+static bool deliver(struct server *s, struct job *j)
 {
 	struct json_node *root = NULL;
 	struct json_error jerr;
 	struct conn *c = conn_get(s, j->conn, j->conn_serial);
 	const char *status;
-	_cleanup_free_ char *files = NULL, *result = NULL, *line = NULL;
+	_cleanup_free_ char *files = NULL, *result = NULL, *line = NULL, *why = NULL;
 	size_t len;
 
-	worker_release(s, j);
 	/* the worker's JSON, trimmed of its newline */
 	while (j->out_len && (j->out[j->out_len - 1] == '\n' || j->out[j->out_len - 1] == ' '))
 		j->out_len--;
 	if (!j->out_len || json_parse_limited(j->out, j->out_len, 64, 4u << 20, &root, &jerr) < 0 ||
 	    root->type != JSON_OBJECT || !(status = message_string(root, "status", NULL))) {
-		char why[64];
-
-		if (WIFSIGNALED(j->wait_status))
-			(void)snprintf(why, sizeof(why), "killed by signal %d",
-				       WTERMSIG(j->wait_status));
-		else
-			(void)snprintf(why, sizeof(why), "exit status %d",
-				       WEXITSTATUS(j->wait_status));
 		json_free(root);
-		/* its jail's init dies with it (parent-death signal); what the
-		 * dead worker left in the cgroups goes on the next ticks */
-		s->sweep_pending = 10;
-		fail_job(s, j, "worker_failed", "the worker ended without a result (%s)", why);
-		return;
+		return false;
 	}
 	files = output_files(j, json_get(root, "files"));
+	why = j->start_reason ? msg_string(j->start_reason, strlen(j->start_reason))
+			      : xstrdup("null");
 	/* the result object, with start and the files: spliced before its
 	 * closing brace (the worker's JSON is compact and well-formed) */
-	{
-		_cleanup_free_ char *why =
-			j->start_reason ? msg_string(j->start_reason, strlen(j->start_reason))
-					: xstrdup("null");
-
-		if (asprintf(&result,
-			     "%.*s,\"start\":\"%s\",\"start_reason\":%s,\"output_files\":%s}",
-			     (int)(j->out_len - 1), j->out, j->start, why, files) < 0)
-			abort();
-	}
+	if (asprintf(&result, "%.*s,\"start\":\"%s\",\"start_reason\":%s,\"output_files\":%s}",
+		     (int)(j->out_len - 1), j->out, j->start, why, files) < 0)
+		abort();
 	line = msg_done(j->id_json, result, &len);
 	to_client(s, j, line, len);
 	stats_done(s, j, status, (double)(now_ns() - j->received_ns) / 1e6);
 	stats_log(s, j, status, message_string(root, "reason", NULL), j->start, root);
 	json_free(root);
+	j->answered = true;
+	free(j->out);
+	j->out = NULL;
+	j->out_len = j->out_cap = 0;
 	s->running--;
 	if (c && c->jobs)
 		c->jobs--;
-	(void)jobdir_remove(j->dir);
-	job_free(j);
 	job_schedule(s);
-	pool_refill(s);
+	return true;
 }
 
 static void maybe_finish(struct server *s, struct job *j)
 {
-	if (j->exited && j->out_eof)
-		finish(s, j);
+	char why[64];
+
+	if (j->out_eof && !j->answered && !j->exited)
+		(void)deliver(s, j);
+	if (!j->exited || !j->out_eof)
+		return;
+	if (j->answered || deliver(s, j)) {
+		/* answered: the slot and the directory go now */
+		worker_release(s, j);
+		(void)jobdir_remove(j->dir);
+		job_free(j);
+		pool_refill(s);
+		return;
+	}
+	worker_release(s, j);
+	if (WIFSIGNALED(j->wait_status))
+		(void)snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(j->wait_status));
+	else
+		(void)snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(j->wait_status));
+	/* its jail's init dies with it (parent-death signal); what the dead
+	 * worker left in the cgroups goes on the next ticks */
+	s->sweep_pending = 10;
+	fail_job(s, j, "worker_failed", "the worker ended without a result (%s)", why);
 }
 
 static int take_out(void *ctx, const char *data, size_t n)
@@ -744,7 +753,7 @@ void job_cancel(struct server *s, struct job *j, const char *why)
 		fail_job(s, j, "cancelled", "%s before it started", why);
 		return;
 	}
-	if (j->state != JOB_RUNNING || j->cancelled)
+	if (j->state != JOB_RUNNING || j->cancelled || j->answered)
 		return;
 	j->cancelled = true;
 	/* the worker ends the run itself: jail killed and reaped, tools

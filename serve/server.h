@@ -129,6 +129,7 @@ struct job {
 	char **call_ids; /* the worker's call ids the client has yet to answer */
 	size_t ncalls;
 	struct json_node *tools; /* tools_json parsed, when a call needs it */
+	bool answered;		 /* the client has its result; the worker is still exiting */
 	bool cancelled;		 /* by the client, or the client went away */
 	uint64_t kill_at_ns;	 /* SIGKILL the worker if still alive then (0: not armed) */
 	unsigned generation;	 /* the policy it runs under */
