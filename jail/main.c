@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,7 @@ static const char usage_text[] =
 	"                       this range (locked in /run/actjail/uids)\n"
 	"  --quiet              no summary or warnings on stderr\n"
 	"  --verbose            describe what actjail does on stderr\n"
+	"  --die-with-parent    end the run (as on SIGTERM) when the parent process dies\n"
 	"  --help, --version\n"
 	"\n"
 	"Exit status: the program's own; 124 time limit; 125 the jail could not be\n"
@@ -104,6 +106,7 @@ enum opt {
 	OPT_CGROUP_PARENT,
 	OPT_UID_RANGE,
 	OPT_NO_CGROUP,
+	OPT_DIE_WITH_PARENT,
 	OPT_AUDIT_LOG,
 	OPT_MOUNT,
 };
@@ -134,6 +137,7 @@ static const struct option options[] = {
 	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
 	{ "uid-range", required_argument, NULL, OPT_UID_RANGE },
 	{ "no-cgroup", no_argument, NULL, OPT_NO_CGROUP },
+	{ "die-with-parent", no_argument, NULL, OPT_DIE_WITH_PARENT },
 	{ "audit-log", required_argument, NULL, OPT_AUDIT_LOG },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ NULL, 0, NULL, 0 },
@@ -343,6 +347,13 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 				usage_error("--cgroup-parent: '%s' is not an absolute path",
 					    optarg);
 			ov->cgroup_parent = optarg;
+			break;
+		case OPT_DIE_WITH_PARENT:
+			/* SIGTERM when the parent dies: the loop ends the run as for
+			 * any SIGTERM (the signal is blocked, read from the signalfd).
+			 * A parent gone before the prctl left us to a reaper. */
+			if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 || getppid() == 1)
+				exit(EXIT_SETUP);
 			break;
 		case OPT_NO_CGROUP:
 			ov->no_cgroup = true;

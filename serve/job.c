@@ -218,6 +218,8 @@ static char **worker_argv(struct server *s, struct job *j, bool warm)
 	ARG(s->exe);
 	ARG("run");
 	ARG("--json");
+	/* a server that dies (SIGKILL) takes its running jails with it */
+	ARG("--die-with-parent");
 	ARG("--policy");
 	ARG(s->pol->policy_file);
 	if (s->pol->tools_file[0]) {

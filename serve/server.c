@@ -1,6 +1,7 @@
 /* server.c - `actjail serve`: set-up, the event loop, signals (see
  * server.h; docs/serve.md). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -46,15 +47,48 @@ static _Noreturn void fatal(const char *step, const char *fmt, ...)
 	exit(EXIT_SETUP);
 }
 
+/* Work directories of servers that died without removing theirs
+ * (SIGKILL): named by pid, ours (same euid), and their pid gone. */
+static void sweep_workdirs(const char *base, const char *prefix)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	size_t n = strlen(prefix);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[4096];
+		struct stat st;
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, n) != 0)
+			continue;
+		pid = strtol(e->d_name + n, &end, 10);
+		if (pid <= 0 || *end != '-' || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+			(void)jobdir_remove(path);
+	}
+	closedir(d);
+}
+
 /* A directory of the server's own for the executions' files and the
  * policy snapshots: 0700, removed at exit. */
 static void make_workdir(struct server *s)
 {
 	const char *base = geteuid() == 0 ? "/run/actjail" : "/tmp";
+	char prefix[64];
 
 	if (geteuid() == 0 && mkdir(base, 0700) < 0 && errno != EEXIST)
 		fatal("work directory", "%s: %s", base, strerror(errno));
-	(void)snprintf(s->workdir, sizeof(s->workdir), "%s/serve-XXXXXX", base);
+	(void)snprintf(prefix, sizeof(prefix), geteuid() == 0 ? "serve-" : "actjail-serve-%u-",
+		       (unsigned)geteuid());
+	sweep_workdirs(base, prefix);
+	(void)snprintf(s->workdir, sizeof(s->workdir), "%s/%s%d-XXXXXX", base, prefix,
+		       (int)getpid());
 	if (!mkdtemp(s->workdir))
 		fatal("work directory", "%s: %s", s->workdir, strerror(errno));
 }
