@@ -42,6 +42,7 @@ static const char usage_text[] =
 	"Usage: actjail run [OPTIONS] [FILE|-]\n"
 	"       actjail exec [OPTIONS] -- PROGRAM [ARGS...]\n"
 	"       actjail tools describe [--json] [--tools FILE] [--tool NAME=COMMAND]...\n"
+	"       actjail serve --socket PATH [OPTIONS]   (a service: actjail serve --help)\n"
 	"\n"
 	"Run untrusted Python (run) or any program (exec) in a jail of user, mount, pid,\n"
 	"net, ipc, uts and cgroup namespaces, with no capabilities and a seccomp filter.\n"
@@ -566,7 +567,7 @@ int main(int argc, char **argv, char **envp)
 	else if (!strcmp(cmd, "exec"))
 		cfg.mode = MODE_EXEC;
 	else
-		usage_error("unknown command '%s' (expected run or exec)", cmd);
+		usage_error("unknown command '%s' (expected run, exec, tools or serve)", cmd);
 
 	optind = 2;
 	parse_options(argc, argv, &cfg, &ov);
