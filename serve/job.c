@@ -405,18 +405,31 @@ void job_schedule(struct server *s)
 /* ---- the result ------------------------------------------------------------------ */
 
 /* The captured files as {"path": base64, ...}, read back from output/. */
-static char *output_files(const struct job *j, const struct json_node *files)
+/* The captured files as {"path": base64, ...}, read back from output/; a
+ * file the worker listed that cannot be read back is named in *errors
+ * ({"path": "ENOENT", ...}, or NULL when none), never silently left out. */
+static char *output_files(const struct job *j, const struct json_node *files, char **errors)
 {
 	char dir[4300];
 	_cleanup_close_ int dfd = -1;
-	size_t cap = 64, len = 0;
+	size_t cap = 64, len = 0, elen = 0;
 	char *out = xmalloc(cap);
+
+	*errors = NULL;
+#define OUTPUT_ERROR(p, e)                                                                         \
+	do {                                                                                       \
+		_cleanup_free_ char *q_ = msg_string((p), strlen(p));                              \
+		const char *n_ = strerrorname_np(e);                                               \
+		size_t add_ = (q_ ? strlen(q_) : 2) + 32;                                          \
+		*errors = xrealloc(*errors, elen + add_ + 2);                                      \
+		elen += (size_t)snprintf(*errors + elen, add_ + 2, "%s%s:\"%s\"",                  \
+					 elen ? "," : "{", q_ ? q_ : "\"\"", n_ ? n_ : "EIO");     \
+	} while (0)
 
 	(void)snprintf(dir, sizeof(dir), "%s/output", j->dir);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	out[len++] = '{';
-	for (size_t i = 0; dfd >= 0 && files && files->type == JSON_ARRAY && i < files->u.array.len;
-	     i++) {
+	for (size_t i = 0; files && files->type == JSON_ARRAY && i < files->u.array.len; i++) {
 		struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
 					.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 						   RESOLVE_NO_MAGICLINKS };
@@ -427,12 +440,19 @@ static char *output_files(const struct job *j, const struct json_node *files)
 
 		if (!path)
 			continue;
-		fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
-		if (fd < 0)
+		fd = dfd < 0 ? -1 : (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+		if (fd < 0) {
+			OUTPUT_ERROR(path, dfd < 0 ? ENOENT : errno);
 			continue;
-		if (read_all_fd(fd, 1u << 30, &data, &n) < 0) {
-			(void)close(fd);
-			continue;
+		}
+		{
+			int r = read_all_fd(fd, 1u << 30, &data, &n);
+
+			if (r < 0) {
+				(void)close(fd);
+				OUTPUT_ERROR(path, -r);
+				continue;
+			}
 		}
 		(void)close(fd);
 		name = msg_string(path, strlen(path));
@@ -455,6 +475,11 @@ static char *output_files(const struct job *j, const struct json_node *files)
 	}
 	out[len++] = '}';
 	out[len] = '\0';
+	if (*errors) {
+		*errors = xrealloc(*errors, elen + 2);
+		memcpy(*errors + elen, "}", 2);
+	}
+#undef OUTPUT_ERROR
 	return out;
 }
 
@@ -468,7 +493,7 @@ static bool deliver(struct server *s, struct job *j)
 	struct json_error jerr;
 	struct conn *c = conn_get(s, j->conn, j->conn_serial);
 	const char *status;
-	_cleanup_free_ char *files = NULL, *result = NULL, *line = NULL, *why = NULL;
+	_cleanup_free_ char *files = NULL, *result = NULL, *line = NULL, *why = NULL, *ferr = NULL;
 	size_t len;
 
 	/* the worker's JSON, trimmed of its newline */
@@ -479,13 +504,15 @@ static bool deliver(struct server *s, struct job *j)
 		json_free(root);
 		return false;
 	}
-	files = output_files(j, json_get(root, "files"));
+	files = output_files(j, json_get(root, "files"), &ferr);
 	why = j->start_reason ? msg_string(j->start_reason, strlen(j->start_reason))
 			      : xstrdup("null");
 	/* the result object, with start and the files: spliced before its
 	 * closing brace (the worker's JSON is compact and well-formed) */
-	if (asprintf(&result, "%.*s,\"start\":\"%s\",\"start_reason\":%s,\"output_files\":%s}",
-		     (int)(j->out_len - 1), j->out, j->start, why, files) < 0)
+	if (asprintf(&result,
+		     "%.*s,\"start\":\"%s\",\"start_reason\":%s,\"output_files\":%s,"
+		     "\"output_errors\":%s}",
+		     (int)(j->out_len - 1), j->out, j->start, why, files, ferr ? ferr : "null") < 0)
 		abort();
 	line = msg_done(j->id_json, result, &len);
 	to_client(s, j, line, len);
