@@ -699,6 +699,17 @@ void job_answer_call(struct server *s, struct job *j, const struct json_node *ms
 	} else {
 		line = message_result(cid_json, NULL, err ? err : "the tool failed", &n);
 	}
+	if (line && n > s->pol->policy.limits.max_message_bytes) {
+		char why[160];
+
+		(void)snprintf(
+			why, sizeof(why),
+			"the tool's answer is %zu bytes, more than the bridge's limit of %llu", n,
+			(unsigned long long)s->pol->policy.limits.max_message_bytes);
+		free(line);
+		line = message_result(cid_json, NULL, why, &n);
+		conn_send_error(s, j->conn, j->id_json, "too_large", "result: %s", why);
+	}
 	if (line) {
 		j->bytes_out += n;
 		to_worker(s, j, line, n);
@@ -774,6 +785,21 @@ void job_event(struct server *s, uint32_t tag, uint32_t events)
 		break;
 	}
 	maybe_finish(s, j);
+}
+
+void job_refuse_queued(struct server *s, struct job *j, const char *code, const char *why)
+{
+	if (j->state == JOB_QUEUED)
+		fail_job(s, j, code, "%s", why);
+}
+
+unsigned job_slots_used(const struct server *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->njobs; i++)
+		n += s->jobs[i].state != JOB_FREE;
+	return n;
 }
 
 void job_cancel(struct server *s, struct job *j, const char *why)

@@ -55,7 +55,7 @@ void pool_retire_all(struct server *s)
 void pool_refill(struct server *s)
 {
 	uint64_t now = now_ns();
-	unsigned live = 0;
+	unsigned live = 0, slots = 0;
 
 	for (unsigned i = 0; i < s->njobs; i++) {
 		struct job *j = &s->jobs[i];
@@ -68,10 +68,13 @@ void pool_refill(struct server *s)
 				     (j->state == JOB_WARM && now - j->ready_ns > POOL_MAX_AGE_NS)))
 			retire(j);
 		live += !j->retiring;
+		slots++;
 	}
 	if (s->draining || now < s->pool_backoff_ns)
 		return;
-	while (live < s->cfg.pool) {
+	/* at most --pool slots, retiring workers included until they are gone:
+	 * the other slots are the requests' (--concurrency + --queue) */
+	while (live < s->cfg.pool && slots < s->cfg.pool) {
 		struct job *j = NULL;
 		char err[1200];
 
@@ -101,6 +104,7 @@ void pool_refill(struct server *s)
 		}
 		s->warming++;
 		live++;
+		slots++;
 	}
 }
 

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,7 +147,8 @@ static void begin_drain(struct server *s)
 	stop_listening(s);
 	for (unsigned i = 0; i < s->njobs; i++)
 		if (s->jobs[i].state == JOB_QUEUED)
-			job_cancel(s, &s->jobs[i], "the server is stopping");
+			job_refuse_queued(s, &s->jobs[i], "shutting_down",
+					  "the server is stopping");
 	pool_retire_all(s);
 	fprintf(stderr, "{\"event\":\"drain\",\"running\":%u,\"grace_ms\":%llu}\n", s->running,
 		(unsigned long long)s->cfg.grace_ms);
@@ -257,6 +259,31 @@ static void teardown(struct server *s)
 	fprintf(stderr, "{\"event\":\"stop\"}\n");
 }
 
+static void flush_clients(struct server *s, uint64_t until)
+{
+	for (;;) {
+		struct pollfd pf[64];
+		unsigned idx[64], n = 0;
+		uint64_t now = now_ns();
+
+		for (unsigned i = 0; i < s->cfg.max_connections && n < 64; i++) {
+			struct conn *c = s->conns[i];
+
+			if (c && c->out.fd >= 0 && channel_pending(&c->out)) {
+				pf[n] = (struct pollfd){ .fd = c->out.fd, .events = POLLOUT };
+				idx[n++] = i;
+			}
+		}
+		if (!n || now >= until)
+			return;
+		if (poll(pf, n, (int)((until - now) / 1000000u) + 1) <= 0)
+			return;
+		for (unsigned k = 0; k < n; k++)
+			if (pf[k].revents && channel_flush(&s->ev, &s->conns[idx[k]]->out) < 0)
+				conn_close(s, idx[k]);
+	}
+}
+
 int serve_main(int argc, char **argv)
 {
 	struct server s = { .listen_fd = -1, .sfd = -1, .tick_fd = -1 };
@@ -264,7 +291,9 @@ int serve_main(int argc, char **argv)
 	serve_parse_options(argc, argv, &s.cfg);
 	setup(&s);
 	pool_refill(&s);
-	while (!(s.draining && s.running == 0 && s.queued == 0 && s.warming == 0 && s.warm == 0)) {
+	/* draining ends when every execution is answered and every worker,
+	 * warm or exiting, is reaped */
+	while (!(s.draining && job_slots_used(&s) == 0)) {
 		struct epoll_event evs[64];
 		int n = epoll_wait(s.ev.ep, evs, 64, -1);
 
@@ -290,10 +319,9 @@ int serve_main(int argc, char **argv)
 			}
 		}
 	}
-	/* answered every client what it asked; their queues go out now */
-	for (unsigned i = 0; i < s.cfg.max_connections; i++)
-		if (s.conns[i])
-			(void)channel_flush(&s.ev, &s.conns[i]->out);
+	/* every client was answered; what is queued for them goes out now,
+	 * for a few seconds at most (a client that does not read loses it) */
+	flush_clients(&s, now_ns() + 5000000000ull);
 	teardown(&s);
 	return 0;
 }

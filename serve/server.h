@@ -204,6 +204,10 @@ void request_handle(struct server *s, unsigned conn, const char *line, size_t le
 void job_schedule(struct server *s);
 void job_event(struct server *s, uint32_t tag, uint32_t events);
 void job_cancel(struct server *s, struct job *j, const char *why);
+/* A queued request that will not run: an error with code, and its slot freed. */
+void job_refuse_queued(struct server *s, struct job *j, const char *code, const char *why);
+/* Slots in use (requests, answered workers still exiting, pool workers). */
+unsigned job_slots_used(const struct server *s);
 void job_tick(struct server *s, uint64_t now);
 int worker_spawn(struct server *s, struct job *j, bool warm, char *err, size_t errlen);
 void worker_release(struct server *s, struct job *j);
