@@ -58,16 +58,19 @@ def diag(msg):
     sys.stdout.flush()
 
 
-def ok(cond, name, why=None):
-    """One check; `why` (a string or a callable giving one) is printed when it fails."""
+def ok(cond, name, why=None, *, todo=None):
+    """One check; `why` (a string or a callable giving one) is printed when it
+    fails. With `todo` (a known bug, the reason) a failure is TAP's TODO: shown,
+    not counted, and prove reports it once it passes."""
     global _n, _failed
     _n += 1
-    name = name.replace("\n", " ")
+    name = name.replace("\n", " ").replace("#", "\\#")
+    mark = " # TODO %s" % todo if todo else ""
     if cond:
-        print("ok %d - %s" % (_n, name))
+        print("ok %d - %s%s" % (_n, name, mark))
     else:
-        _failed += 1
-        print("not ok %d - %s" % (_n, name))
+        _failed += not todo
+        print("not ok %d - %s%s" % (_n, name, mark))
         if why is not None:
             diag(why() if callable(why) else why)
     sys.stdout.flush()
@@ -79,14 +82,14 @@ def _short(v, n=600):
     return s if len(s) <= n else s[:n] + "..."
 
 
-def is_(got, want, name):
-    return ok(got == want, name, lambda: "got:  %s\nwant: %s" % (_short(got), _short(want)))
+def is_(got, want, name, *, todo=None):
+    return ok(got == want, name, lambda: "got:  %s\nwant: %s" % (_short(got), _short(want)), todo=todo)
 
 
-def like(got, regex, name):
+def like(got, regex, name, *, todo=None):
     s = got if isinstance(got, str) else json.dumps(got, default=str)
     return ok(re.search(regex, s or "") is not None, name,
-              lambda: "%s\ndoes not match: %s" % (_short(s), regex))
+              lambda: "%s\ndoes not match: %s" % (_short(s), regex), todo=todo)
 
 
 def within(value, low, high, name):
@@ -342,15 +345,14 @@ class Canary:
         on_exit(self.close)
 
     def _loop(self):
+        self.s.settimeout(0.2)
         while not self.stop:
-            r, _, _ = select.select([self.s], [], [], 0.2)
-            if r:
-                try:
-                    c, _ = self.s.accept()
-                    self.hits += 1
-                    c.close()
-                except OSError:
-                    pass
+            try:
+                c, _ = self.s.accept()
+            except OSError:  # the timeout, or closed
+                continue
+            self.hits += 1
+            c.close()
 
     def close(self):
         self.stop = True
@@ -466,14 +468,15 @@ class Closed(Exception):
 
 
 class Client:
-    def __init__(self, path, connect=True):
+    def __init__(self, path, rcvbuf=None):
         self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.buf = b""
         self.kept = []  # messages read while waiting for another
         self.eof = False
-        if connect:
-            self.s.connect(path)
         on_exit(self.close)
+        if rcvbuf:
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.s.connect(path)
 
     def __enter__(self):
         return self
@@ -501,8 +504,10 @@ class Client:
             left = end - time.monotonic()
             if left <= 0:
                 raise TimeoutError("no line from the server in %.1f s" % timeout)
-            r, _, _ = select.select([self.s], [], [], left)
-            if not r:
+            # poll, not select: a test may hold more than FD_SETSIZE descriptors
+            pl = select.poll()
+            pl.register(self.s, select.POLLIN)
+            if not pl.poll(left * 1000):
                 continue
             try:
                 data = self.s.recv(1 << 20)
