@@ -298,6 +298,15 @@ def own_children():
     return out
 
 
+def proc_state(pid):
+    """a process's state letter (R, S, Z...), None when it is gone"""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
 def b64(data):
     return base64.b64encode(data).decode()
 
