@@ -8,8 +8,8 @@ removed) and prints the plan.
 
 Server: `$ACTJAIL serve --socket $T/NAME.sock ARGS...` with its stderr (the
 JSON log) in $T/NAME.err; start() waits for the socket, stop() sends
-SIGTERM and returns the exit status, and cleanup SIGKILLs a server (and
-every process below it) that a failed test left running.
+SIGTERM and returns the exit status; a server a failed test left running
+gets SIGTERM at cleanup, then SIGKILL (to it and every process below it).
 
 Client: one connection speaking newline-delimited JSON. Messages read while
 waiting for another are kept, so several executions can be in flight on one
@@ -416,7 +416,12 @@ class Server:
 
     def wait_pool(self, n, timeout=40):
         """wait until health says at least n warm jails are ready"""
-        return wait_until(lambda: self.health()["pool"] >= n, timeout, 0.1)
+        def ready():
+            try:
+                return self.health()["pool"] >= n
+            except (OSError, Closed, KeyError, TimeoutError):
+                return False  # refused for now (--max-connections), say
+        return wait_until(ready, timeout, 0.1)
 
     def stderr(self):
         try:
@@ -461,12 +466,22 @@ class Server:
         return self.rc
 
     def _cleanup(self):
-        if self.proc.poll() is None:
-            below = descendants(self.pid)
-            self.proc.kill()
-            self.proc.wait()
-            kill_pids(below)
-            wait_until(lambda: not any(ppid_of(p) for p in below), 10)
+        """a server a failed test left: SIGTERM, so that it removes its socket
+        and work directory; SIGKILL to it and all below it if it lingers"""
+        if self.proc.poll() is not None:
+            return
+        below = descendants(self.pid)
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(8)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+        below += descendants(self.pid)
+        self.proc.kill()
+        self.proc.wait()
+        kill_pids(below)
+        wait_until(lambda: not any(ppid_of(p) for p in below), 10)
 
 
 # ---- a client ------------------------------------------------------------------------
