@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "too
 from serve_client import (Server, actjail_run, b64, is_, kill_marker, like, main, marker,  # noqa: E402
                           marker_code, marker_pattern, ok, on_exit, procs, result, status, unb64,
                           wait_until, within)
+import serve_client  # noqa: E402
 
 SERVER_FIELDS = {"start", "start_reason", "output_files"}
 
@@ -41,8 +42,17 @@ class Tally:
 
 def body():
     uid = os.getuid()
-    P = Server("--pool", "2", "--concurrency", "4", name="p")
-    C = Server("--pool", "0", "--concurrency", "4", name="c")
+    # the operator's command tool: runs on the host, never relayed to the client
+    manifest = os.path.join(serve_client.T, "tools.json")
+    with open(manifest, "w") as f:
+        json.dump({"tools": [{"name": "add", "description": "a + b",
+                              "parameters": {"type": "object", "required": ["a", "b"],
+                                             "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}},
+                              "command": ["/usr/bin/python3", "-c",
+                                          "import json, sys; a = json.load(sys.stdin); print(a['a'] + a['b'])"]}]}, f)
+    os.chmod(manifest, 0o644)
+    P = Server("--pool", "2", "--concurrency", "4", "--tools", manifest, name="p")
+    C = Server("--pool", "0", "--concurrency", "4", "--tools", manifest, name="c")
     B = Server("--pool", "0", "--concurrency", "1", "--queue", "1", name="b")
     tally = Tally()
     ref, rc, _ = actjail_run("print(1)")
@@ -117,6 +127,7 @@ for k, name, args in (("failed", "lookup", {"city": "Atlantis"}), ("schema", "lo
     except ToolError as e:
         out[k] = ["ToolError", str(e)]
 out["v2"] = call_tool("lookup", city="Bergen")
+out["add"] = call_tool("add", a=2, b=40)
 print(json.dumps(out), flush=True)
 """
     temps = {"Oslo": {"temp": 4}, "Bergen": {"temp": 7, "rain": [1, 2]}}
@@ -156,8 +167,10 @@ print(json.dumps(out), flush=True)
         like(out.get("schema"), r'^\["ToolError", ".*city', "tools (%s): a call failing the schema raises ToolError" % what)
         like(out.get("undeclared"), r'^\["ToolError", ".*no such tool',
              "tools (%s): a call of an undeclared tool raises ToolError" % what)
-        is_([t.get("ok") for t in r.get("tool_calls", [])], [True, False, False, False, True],
-            "tools (%s): the result records all five calls" % what)
+        is_(out.get("add"), 42, "tools (%s): the operator's command tool answers, unseen by the client" % what)
+        is_([(t.get("tool"), t.get("ok")) for t in r.get("tool_calls", [])],
+            [("lookup", True), ("lookup", False), ("lookup", False), ("undeclared", False), ("lookup", True),
+             ("add", True)], "tools (%s): the result records all six calls" % what)
     is_((status(m1), result(m1).get("reason"), result(m1).get("start")), ("timeout", "wall_time", "warm"),
         "tools (warm): after the calls the run still ends at its deadline")
     within(took, 2.5, 8, "tools (warm): at the deadline of 3 s (took %.1f s)" % took)
@@ -187,6 +200,9 @@ print(json.dumps(out), flush=True)
     is_(other.wait(lambda m: m.get("op") == "error").get("code"), "bad_request", "ids: an id in flight twice: bad_request")
     is_(status(other.done("dup")), "ok", "ids: ...and the first one runs on")
     other.close()
+    m = p.run("own", "print(1)", tools=[{"name": "add", "description": "mine", "parameters": {}}])[0]
+    is_((m.get("code"), "'add'" in m.get("error", "")), ("bad_request", True),
+        "tools: a request cannot declare a tool of the operator's ('add')")
     bad = [p.run("bad-in", "print(1)", input={name: "eA=="})[0].get("code")
            for name in ("../x", ".hidden", "a/b", "", "new\nline")]
     is_(bad, ["bad_request"] * 5, "input: '../x', '.hidden', 'a/b', '' and a newline are not file names")
