@@ -43,6 +43,10 @@ ACTJAIL = os.environ.get("ACTJAIL") or os.path.join(TESTS, "..", "build", "actja
 ACTJAIL = os.path.abspath(ACTJAIL)
 DEFAULT_POLICY = os.path.join(TOP, "policy", "default.json")
 WAIT = 20.0  # the default bound of every wait, in seconds
+# make sanitize: the ASan build is several times slower; bounds that measure
+# the server's own pace (not a deadline) are this many times wider there
+SANITIZED = bool(os.environ.get("ACTJAIL_SANITIZED"))
+SLOW = 6 if SANITIZED else 1
 
 # ---- TAP ---------------------------------------------------------------------
 
