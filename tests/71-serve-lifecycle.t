@@ -13,8 +13,12 @@
 #     another client's executions must run as usual;
 #   - a thousand connections at once, each answered, and an execution beside;
 #   - a worker killed with SIGKILL (warm and cold): worker_failed, nothing left.
-# Then, each on a server of its own: SIGTERM's drain, SIGHUP's reload, and
-# --allow-uid refusing this client.
+# Then, each on a server of its own: SIGTERM's drain (a big last result
+# included), SIGHUP's reload (and a request right after one), the socket
+# (--socket-mode, --max-connections, a stale socket, a live one, a regular
+# file, socket activation, a server killed outright), and --allow-uid /
+# --allow-gid refusing or serving this client. Checks marked TODO are known
+# server bugs (the reason says where).
 #
 # Outside checks look at the process list: each program starts a marker
 # process (sleep 987.NNN) that must be gone when its execution is.
