@@ -28,7 +28,7 @@ from serve_client import (Server, actjail_run, b64, is_, kill_marker, like, main
                           wait_until, within)
 import serve_client  # noqa: E402
 
-SERVER_FIELDS = {"start", "start_reason", "output_files"}
+SERVER_FIELDS = {"start", "start_reason", "output_files", "output_errors"}
 
 
 class Tally:
@@ -81,7 +81,8 @@ def body():
     is_((r.get("status"), r.get("stdout")), ("ok", "hello 42\n"), "warm: the program ran")
     is_((r.get("start"), r.get("start_reason")), ("warm", None), "warm: start warm, start_reason null")
     is_(set(r) - SERVER_FIELDS, ref_keys, "warm: the result has actjail run --json's fields")
-    ok(SERVER_FIELDS <= set(r), "warm: ...plus start, start_reason, output_files")
+    ok(SERVER_FIELDS <= set(r), "warm: ...plus start, start_reason, output_files, output_errors")
+    is_(r.get("output_errors", "missing"), None, "warm: output_errors null (every file was read back)")
     is_({k: unb64(v) for k, v in r.get("output_files", {}).items()}, {"w.txt": b"warm data"},
         "warm: /output/w.txt comes back as base64")
     is_([f["path"] for f in r.get("files", [])], ["w.txt"], "warm: files lists it")
@@ -245,9 +246,13 @@ print(json.dumps(out), flush=True)
         ("timeout", "wall_time", [(False, "the run ended before the tool answered")]),
         "deadline: a tool call never answered ends at the deadline, the call recorded unanswered")
     within(took, 1.8, 6, "deadline: ...at 2 s (%.1f s)" % took)
-    m = tally.add("oversize", p.wait(lambda m: m.get("id") == "oversize" and m.get("op") in ("done", "error")))
-    like(result(m).get("stdout"), "^ToolError .*", "tools: an answer above the bridge's limit raises ToolError at once",
-         todo="it is dropped without a word: the program waits for its deadline (status timeout)")
+    m = p.wait(lambda m: m.get("id") == "oversize" and m.get("op") == "error")
+    is_(m.get("code"), "too_large", "tools: an answer above the bridge's limit is refused to the client (too_large)")
+    like(m.get("error"), r"^result: .*%d" % (16 << 20), "tools: ...naming the bridge's limit")
+    m = tally.add("oversize", p.wait(lambda m: m.get("id") == "oversize" and m.get("op") == "done"))
+    is_(status(m), "ok", "tools: ...and the execution goes on to its end")
+    like(result(m).get("stdout"), r"^ToolError the tool's answer is \d+ bytes.*\n0\n$",
+         "tools: ...where the program gets ToolError at once, not at its deadline")
 
     # ---- twenty connections at once ---------------------------------------------------------------
     many = [P.client() for _ in range(20)]
