@@ -346,7 +346,9 @@ static void reap(struct supervisor *s)
 		fail_run(s, "reap jail", errno);
 	s->o->end_ns = now_ns();
 	timing_mark("init reaped");
-	s->o->duration_ms = (s->o->end_ns - s->j->start_ns) / 1000000;
+	/* a warm jail's run counts from its hand-over, like its deadline */
+	s->o->duration_ms =
+		(s->o->end_ns - (s->o->handover_ns ? s->o->handover_ns : s->j->start_ns)) / 1000000;
 	usage_collect(&ru, s->cpu_snapshot_ms, &s->cfg->cg, s->o);
 	timing_mark("usage read");
 	end_kind(s, st);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,7 +17,8 @@
 
 /* What one client may have queued and unread: a few results with their
  * files. A client that never reads is dropped past it, not buffered. */
-#define CONN_QUEUE_MAX (512u << 20)
+#define CONN_QUEUE_MAX	 (512u << 20)
+#define CONN_QUEUE_TOTAL (1024u << 20)
 /* A connection gets this much of a read per round, so no client starves
  * the others. */
 #define CONN_READ_SLICE (256u << 10)
@@ -32,8 +34,9 @@ void conn_close(struct server *s, unsigned idx)
 {
 	struct conn *c = s->conns[idx];
 
-	if (!c)
+	if (!c || c->dying)
 		return;
+	c->dying = true; /* what it cancels below must not close it again */
 	/* its executions go with it: killed, reaped, nothing left */
 	for (unsigned i = 0; i < s->njobs; i++) {
 		struct job *j = &s->jobs[i];
@@ -48,11 +51,44 @@ void conn_close(struct server *s, unsigned idx)
 	s->conns[idx] = NULL;
 }
 
+/* Clients that do not read hold the server's memory: past CONN_QUEUE_TOTAL
+ * bytes queued for all of them together, the one holding the most is
+ * dropped (logged). */
+static void bound_queued(struct server *s, size_t adding)
+{
+	for (;;) {
+		size_t total = adding, most = 0;
+		unsigned hog = 0;
+
+		for (unsigned i = 0; i < s->cfg.max_connections; i++) {
+			size_t p = s->conns[i] ? channel_pending(&s->conns[i]->out) : 0;
+
+			total += p;
+			if (p > most) {
+				most = p;
+				hog = i;
+			}
+		}
+		if (total <= CONN_QUEUE_TOTAL || !most)
+			return;
+		fprintf(stderr,
+			"{\"event\":\"dropped\",\"peer_uid\":%u,\"peer_pid\":%d,\"queued_bytes\":%zu,"
+			"\"why\":\"not reading: the server holds at most %u MiB for all clients\"}\n",
+			(unsigned)s->conns[hog]->peer_uid, (int)s->conns[hog]->peer_pid, most,
+			CONN_QUEUE_TOTAL >> 20);
+		conn_close(s, hog);
+	}
+}
+
 void conn_send(struct server *s, unsigned idx, const char *line, size_t len)
 {
 	struct conn *c = s->conns[idx];
 	int r;
 
+	if (!c || c->out.fd < 0)
+		return;
+	bound_queued(s, len);
+	c = s->conns[idx];
 	if (!c || c->out.fd < 0)
 		return;
 	r = channel_send(&s->ev, &c->out, line, len, false, 0);
@@ -125,18 +161,47 @@ void conn_event(struct server *s, unsigned idx, uint32_t events)
 	if (!c)
 		return;
 	if (events & EPOLLOUT) {
-		if (channel_flush(&s->ev, &c->out) < 0) {
+		if (channel_flush(&s->ev, &c->out) < 0 ||
+		    (c->read_done && !c->jobs && !channel_pending(&c->out))) {
 			conn_close(s, idx);
 			return;
 		}
 	}
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
+	if (c->read_done) {
+		/* half-closed: only a hang-up is news now */
+		if (events & (EPOLLHUP | EPOLLERR))
+			conn_close(s, idx);
+		return;
+	}
 	r = read_available(c->out.fd, CONN_READ_SLICE, feed, &f);
 	if (!s->conns[idx])
 		return;
-	if (r == READ_EOF || r < 0)
+	if (r < 0 || (r == READ_EOF && ((events & (EPOLLHUP | EPOLLERR)) || !c->jobs))) {
+		/* gone (or nothing left to answer): its executions go with it */
 		conn_close(s, idx);
+	} else if (r == READ_EOF) {
+		/* shut for writing only (shutdown(SHUT_WR), nc -N): the answers
+		 * still go out, then the connection closes (conn_done) */
+		c->read_done = true;
+		(void)evloop_mod(&s->ev, c->out.fd, EPOLLRDHUP | (c->out.q.watching ? EPOLLOUT : 0),
+				 TAG_CONN | idx);
+	}
+}
+
+void conn_job_done(struct server *s, unsigned idx)
+{
+	struct conn *c = s->conns[idx];
+
+	if (c && c->jobs)
+		c->jobs--;
+	if (c && c->read_done && !c->jobs && !c->dying) {
+		/* a half-closed client has its last answer: closed once it is
+		 * flushed (conn_event, EPOLLOUT) */
+		if (!channel_pending(&c->out))
+			conn_close(s, idx);
+	}
 }
 
 void conn_accept(struct server *s)
@@ -205,8 +270,12 @@ void conn_tick(struct server *s, uint64_t now)
 	for (unsigned i = 0; i < s->cfg.max_connections; i++) {
 		struct conn *c = s->conns[i];
 
+		int unread = 0;
+
 		if (c && frame_reader_pending(&c->in) &&
-		    now - c->last_input_ns > s->cfg.idle_timeout_ms * 1000000u) {
+		    now - c->last_input_ns > s->cfg.idle_timeout_ms * 1000000u &&
+		    /* bytes the server has not read yet are not the client's stall */
+		    !(ioctl(c->out.fd, FIONREAD, &unread) == 0 && unread > 0)) {
 			conn_send_error(s, i, NULL, "idle",
 					"no end of line for %llu ms (--idle-timeout): closing",
 					(unsigned long long)s->cfg.idle_timeout_ms);

@@ -106,16 +106,22 @@ static void fail_job(struct server *s, struct job *j, const char *code, const ch
 	if (line)
 		to_client(s, j, line, len);
 	stats_done(s, j, code, (double)(now_ns() - j->received_ns) / 1e6);
-	stats_log(s, j, "error", code, j->start ? j->start : "cold", NULL);
+	stats_log(s, j, code, NULL, j->start ? j->start : "none", NULL);
 	if (j->state == JOB_RUNNING)
 		s->running--;
 	else if (j->state == JOB_QUEUED)
 		s->queued--;
-	if (c && c->jobs)
-		c->jobs--;
 	if (j->dir[0])
 		(void)jobdir_remove(j->dir);
-	job_free(j);
+	{
+		unsigned conn = j->conn;
+
+		/* the slot is free before the connection may close (which
+		 * cancels what of it is left) */
+		job_free(j);
+		if (c)
+			conn_job_done(s, conn);
+	}
 }
 
 static int write_input(int dirfd, const struct job_input *in)
@@ -524,8 +530,8 @@ static bool deliver(struct server *s, struct job *j)
 	j->out = NULL;
 	j->out_len = j->out_cap = 0;
 	s->running--;
-	if (c && c->jobs)
-		c->jobs--;
+	if (c)
+		conn_job_done(s, j->conn);
 	job_schedule(s);
 	return true;
 }
@@ -707,8 +713,9 @@ void job_answer_call(struct server *s, struct job *j, const struct json_node *ms
 			"the tool's answer is %zu bytes, more than the bridge's limit of %llu", n,
 			(unsigned long long)s->pol->policy.limits.max_message_bytes);
 		free(line);
+		/* the program gets the error, and the result's tool_calls record
+		 * it; the execution goes on (one done, no error line) */
 		line = message_result(cid_json, NULL, why, &n);
-		conn_send_error(s, j->conn, j->id_json, "too_large", "result: %s", why);
 	}
 	if (line) {
 		j->bytes_out += n;

@@ -54,6 +54,11 @@ void pool_retire_all(struct server *s)
 
 void pool_refill(struct server *s)
 {
+	pool_maintain(s, true);
+}
+
+void pool_maintain(struct server *s, bool build)
+{
 	uint64_t now = now_ns();
 	unsigned live = 0, slots = 0;
 
@@ -70,7 +75,7 @@ void pool_refill(struct server *s)
 		live += !j->retiring;
 		slots++;
 	}
-	if (s->draining || now < s->pool_backoff_ns)
+	if (!build || s->draining || now < s->pool_backoff_ns)
 		return;
 	/* at most --pool slots, retiring workers included until they are gone:
 	 * the other slots are the requests' (--concurrency + --queue) */

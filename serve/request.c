@@ -271,7 +271,7 @@ static void execute(struct req_ctx *r, const struct json_node *root)
 {
 	struct server *s = r->s;
 	struct conn *c = s->conns[r->conn];
-	struct job *j = NULL;
+	struct job req, *j = NULL;
 
 	s->st.requests++;
 	if (s->draining) {
@@ -283,6 +283,12 @@ static void execute(struct req_ctx *r, const struct json_node *root)
 		       "an execution with this id is in flight on this connection");
 		return;
 	}
+	/* the request is checked whole first: a bad one says why, busy or not */
+	job_free(memset(&req, 0, sizeof(req)));
+	if (parse_execute(r, root, &req) < 0) {
+		job_free(&req);
+		return;
+	}
 	for (unsigned i = 0; i < s->njobs; i++)
 		if (s->jobs[i].state == JOB_FREE) {
 			j = &s->jobs[i];
@@ -290,17 +296,12 @@ static void execute(struct req_ctx *r, const struct json_node *root)
 		}
 	if (!j || (s->queued >= s->cfg.queue && s->running >= s->cfg.concurrency)) {
 		s->st.busy++;
+		job_free(&req);
 		refuse(r, "busy", "%u executions running and %u waiting: try again later",
 		       s->running, s->queued);
 		return;
 	}
-	memset(j, 0, sizeof(*j));
-	j->pidfd = j->out_fd = -1;
-	j->relay.fd = j->ctl.fd = -1;
-	if (parse_execute(r, root, j) < 0) {
-		job_free(j);
-		return;
-	}
+	*j = req;
 	j->conn = r->conn;
 	j->conn_serial = c->serial;
 	j->peer_uid = c->peer_uid;

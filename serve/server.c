@@ -174,7 +174,10 @@ static void on_tick(struct server *s)
 	(void)!read(s->tick_fd, &ticks, sizeof(ticks));
 	conn_tick(s, now);
 	job_tick(s, now);
-	pool_refill(s);
+	/* retire and reap on every tick; build new warm jails only while no
+	 * request runs (one being built would take its CPU), else when one is
+	 * done (job.c) */
+	pool_maintain(s, s->running == 0);
 	if (s->draining && now > s->drain_deadline_ns) {
 		for (unsigned i = 0; i < s->njobs; i++)
 			if (s->jobs[i].state == JOB_RUNNING)

@@ -80,6 +80,8 @@ struct conn {
 	uint64_t last_input_ns; /* when a partial line last grew */
 	unsigned jobs;		/* executions of this connection not yet done */
 	bool closing;		/* flush what is queued, then close */
+	bool read_done;		/* the client shut its sending side */
+	bool dying;		/* conn_close is under way */
 };
 
 enum job_state {
@@ -194,6 +196,9 @@ void conn_send(struct server *s, unsigned idx, const char *line, size_t len);
 void conn_send_error(struct server *s, unsigned idx, const char *id_json, const char *code,
 		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void conn_close(struct server *s, unsigned idx);
+/* One of the connection's executions is answered (a half-closed client is
+ * closed after its last). */
+void conn_job_done(struct server *s, unsigned idx);
 void conn_tick(struct server *s, uint64_t now);
 struct conn *conn_get(struct server *s, unsigned idx, unsigned serial);
 
@@ -214,6 +219,8 @@ void worker_release(struct server *s, struct job *j);
 
 /* serve/pool.c: --pool warm workers of the current policy */
 void pool_refill(struct server *s);
+/* Retire old and idle warm workers; build new ones only when build. */
+void pool_maintain(struct server *s, bool build);
 void pool_retire_all(struct server *s);
 /* Give the queued request j a ready warm worker: 0, or -1 (j->start_reason
  * says why it must start cold). */
