@@ -373,6 +373,35 @@ static void test_best_effort(void)
 	       "(memory_mib, pids, cpus, violations)");
 }
 
+static void test_preload(void)
+{
+	struct policy p;
+	char err[512];
+	int r = parse("{" SECCOMP_MIN
+		      ", \"preload\": [\"numpy\", \"xml.etree.ElementTree\", \"_x1\"]}",
+		      &p, err, sizeof(err));
+
+	is_int(r, 0, "preload: module names");
+	if (!r) {
+		is_int((long)p.npreload, 3, "  three");
+		is_str(p.preload[1], "xml.etree.ElementTree", "  dotted, kept as written");
+		policy_free(&p);
+	} else {
+		diag(err);
+	}
+	refuse("{" SECCOMP_MIN ", \"preload\": [\"os; import x\"]}",
+	       "p.json:1:60: preload: each entry must be a module name such as \"numpy\" or "
+	       "\"xml.etree.ElementTree\"");
+	refuse("{" SECCOMP_MIN ", \"preload\": [\"a..b\"]}",
+	       "p.json:1:60: preload: each entry must be a module name such as \"numpy\" or "
+	       "\"xml.etree.ElementTree\"");
+	refuse("{" SECCOMP_MIN ", \"preload\": [\"1abc\"]}",
+	       "p.json:1:60: preload: each entry must be a module name such as \"numpy\" or "
+	       "\"xml.etree.ElementTree\"");
+	refuse("{" SECCOMP_MIN ", \"preload\": \"numpy\"}",
+	       "p.json:1:59: preload: expected array, got string");
+}
+
 static void test_default_file(void)
 {
 	FILE *f = fopen("policy/default.json", "r");
@@ -404,6 +433,7 @@ int main(void)
 	test_boundaries();
 	test_actions();
 	test_best_effort();
+	test_preload();
 	test_default_file();
 	return done_testing();
 }
