@@ -533,6 +533,8 @@ static bool deliver(struct server *s, struct job *j)
 	if (c)
 		conn_job_done(s, j->conn);
 	job_schedule(s);
+	/* a request is done: the pool is refilled behind it (docs/serve.md) */
+	pool_refill(s);
 	return true;
 }
 
@@ -545,11 +547,12 @@ static void maybe_finish(struct server *s, struct job *j)
 	if (!j->exited || !j->out_eof)
 		return;
 	if (j->answered || deliver(s, j)) {
-		/* answered: the slot and the directory go now */
+		/* answered: the slot and the directory go now (the pool was
+		 * refilled when the answer went out) */
 		worker_release(s, j);
 		(void)jobdir_remove(j->dir);
 		job_free(j);
-		pool_refill(s);
+		pool_maintain(s, s->running == 0);
 		return;
 	}
 	worker_release(s, j);
