@@ -37,6 +37,7 @@
 #include "jail/usage.h"
 #include "jail/util.h"
 #include "jail/violation.h"
+#include "jail/supervise_priv.h"
 #include "jail/warm.h"
 
 /* How long the loop polls after bridge traffic before it blocks. */
@@ -44,42 +45,7 @@
 /* What one readiness may read of one stream before the others get a turn. */
 #define READ_SLICE (1u << 20)
 
-/* epoll tags; CALLS_TAG_BASE and above are calls.c's */
-enum tag {
-	T_PIDFD = 1,
-	T_SIGNAL,
-	T_TIMER,
-	T_STATUS,
-	T_BRIDGE,
-	T_STDOUT,
-	T_STDERR,
-	T_IN,
-	T_INPIPE,
-	T_NOTIFY,
-	T_WARM,
-};
-
-/* A warm jail's setup and its runner's start have this long to be ready. */
-#define WARM_SETUP_MS 30000u
-
-struct supervisor {
-	struct config *cfg;
-	struct jail *j;
-	struct outcome *o;
-	struct evloop ev;
-	int sfd, tfd;
-	struct channel bridge; /* to the jail (fd 3 inside) */
-	struct inbound msgs;   /* what the jail sends, parsed and routed */
-	struct calls *calls;
-	int notify_fd;	       /* the jail's seccomp listener, or -1 */
-	struct stdin_relay in; /* exec: the caller's stdin on its way to the program */
-	bool in_started;       /* ... once handed over */
-	bool exited, ready, got_end, timed_out, stop_signal;
-	uint64_t cpu_snapshot_ms; /* CPU of the jail read just before a kill */
-	struct warm warm;	  /* --warm-fd: the server's descriptor (warm.fd -1 if not) */
-};
-
-static void kill_jail(struct supervisor *s)
+void sup_kill_jail(struct supervisor *s)
 {
 	s->cpu_snapshot_ms = usage_tree_cpu_ms(s->j->pid);
 	/* v2: every process of the cgroup at once, the jail's init included */
@@ -92,7 +58,7 @@ static void kill_jail(struct supervisor *s)
 
 /* The launcher itself failed after the jail existed: the run ends here,
  * with the step and errno recorded (status internal_error). */
-static void fail_run(struct supervisor *s, const char *step, int err)
+void sup_fail_run(struct supervisor *s, const char *step, int err)
 {
 	struct outcome *o = s->o;
 
@@ -103,7 +69,7 @@ static void fail_run(struct supervisor *s, const char *step, int err)
 		o->setup_detail[0] = '\0';
 		log_error("%s: %s: the run is stopped", step, strerror(err));
 	}
-	kill_jail(s);
+	sup_kill_jail(s);
 }
 
 /* ---- the bridge ---------------------------------------------------------- */
@@ -124,7 +90,7 @@ static bool bridge_event(struct supervisor *s, uint32_t events)
 	if (events & EPOLLOUT) {
 		r = channel_flush(&s->ev, &s->bridge);
 		if (r < 0 && r != -EPIPE) {
-			fail_run(s, "event loop", -r);
+			sup_fail_run(s, "event loop", -r);
 			return false;
 		}
 	}
@@ -132,7 +98,7 @@ static bool bridge_event(struct supervisor *s, uint32_t events)
 		return false;
 	r = read_available(s->bridge.fd, READ_SLICE, bridge_chunk, s);
 	if (r == -ENOMEM)
-		fail_run(s, "bridge", ENOMEM);
+		sup_fail_run(s, "bridge", ENOMEM);
 	else if (r != READ_AGAIN && r != READ_MORE)
 		/* the jail closed its end (or broke it): nothing more comes */
 		evloop_del_close(&s->ev, &s->bridge.fd);
@@ -212,7 +178,7 @@ static void status_record(struct supervisor *s, const struct status_msg *m, int 
 			if ((r = fd_nonblock(s->notify_fd)) < 0 ||
 			    (r = evloop_add(&s->ev, s->notify_fd, EPOLLIN, T_NOTIFY)) < 0)
 				/* unanswered notifications would hang the program */
-				fail_run(s, "event loop", -r);
+				sup_fail_run(s, "event loop", -r);
 		}
 		break;
 	case ST_TIMINGS:
@@ -274,7 +240,7 @@ static void signal_readable(struct supervisor *s)
 		} else if (!s->stop_signal) {
 			s->stop_signal = true;
 			s->o->signal = (int)si.ssi_signo;
-			kill_jail(s);
+			sup_kill_jail(s);
 		}
 	}
 }
@@ -288,7 +254,7 @@ static void timer_fired(struct supervisor *s)
 		return;
 	if (!s->timed_out) {
 		s->timed_out = true;
-		kill_jail(s);
+		sup_kill_jail(s);
 	}
 }
 
@@ -343,7 +309,7 @@ static void reap(struct supervisor *s)
 		p = wait4(s->j->pid, &st, __WALL, &ru);
 	while (p < 0 && errno == EINTR);
 	if (p < 0)
-		fail_run(s, "reap jail", errno);
+		sup_fail_run(s, "reap jail", errno);
 	s->o->end_ns = now_ns();
 	timing_mark("init reaped");
 	/* a warm jail's run counts from its hand-over, like its deadline */
@@ -425,125 +391,7 @@ void supervise_start(struct supervisor *s, struct jail *j, struct outcome *o)
 	if (!r && j->stderr_fd >= 0 && !(r = fd_nonblock(j->stderr_fd)))
 		r = evloop_add(&s->ev, j->stderr_fd, EPOLLIN, T_STDERR);
 	if (r < 0)
-		fail_run(s, "event loop", -r);
-}
-
-/* ---- a warm jail (warm.h) --------------------------------------------------- */
-
-static void arm_timer(struct supervisor *s, uint64_t at_ns)
-{
-	struct itimerspec its = { 0 };
-
-	its.it_value.tv_sec = (time_t)(at_ns / 1000000000u);
-	its.it_value.tv_nsec = (long)(at_ns % 1000000000u);
-	if (timerfd_settime(s->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
-		fail_run(s, "event loop", errno);
-}
-
-/* The server (or its end of fd N) is gone, or it sent what is not a go:
- * the jail is of no use to anyone: it ends as if stopped by SIGTERM. */
-static void warm_abandon(struct supervisor *s)
-{
-	log_verbose("warm: %s: stopping the jail", s->warm.err);
-	evloop_del(&s->ev, s->warm.fd);
-	if (!s->stop_signal && !s->exited) {
-		s->stop_signal = true;
-		s->o->signal = SIGTERM;
-		kill_jail(s);
-	}
-}
-
-static void warm_start(struct supervisor *s)
-{
-	size_t n;
-	char *m;
-	int r = warm_init(&s->warm, s->cfg->warm_fd, s->cfg->policy.limits.max_message_bytes);
-
-	s->cfg->warm_fd = -1; /* the supervisor's now */
-	if (!r)
-		r = evloop_add(&s->ev, s->warm.fd, EPOLLIN, T_WARM);
-	if (r < 0) {
-		fail_run(s, "event loop", -r);
-		return;
-	}
-	/* building the jail and starting Python have their own bound */
-	arm_timer(s, s->j->start_ns + (uint64_t)WARM_SETUP_MS * 1000000u);
-	s->msgs.expect_ready = true;
-	m = warm_prepare_message(&s->cfg->policy, &n);
-	r = channel_send(&s->ev, &s->bridge, m, n, false, 0);
-	free(m);
-	if (r < 0 && r != -EPIPE)
-		fail_run(s, "bridge", -r);
-}
-
-static void warm_ready(struct supervisor *s)
-{
-	struct itimerspec none = { 0 };
-	uint64_t now = now_ns();
-
-	if (s->warm.fd < 0 || s->o->end == END_INTERNAL)
-		return;
-	/* ready: no deadline until the code comes (the server retires idle
-	 * jails itself) */
-	(void)timerfd_settime(s->tfd, 0, &none, NULL);
-	timing_mark("warm: runner ready");
-	if (warm_announce(&s->warm, now - s->j->start_ns) < 0) {
-		(void)snprintf(s->warm.err, sizeof(s->warm.err), "cannot say ready");
-		warm_abandon(s);
-	}
-}
-
-static void warm_event(struct supervisor *s)
-{
-	int r;
-
-	if (s->warm.got_go) {
-		/* after the go only the server's end matters: closed means cancel */
-		char b[64];
-		ssize_t n = recv(s->warm.fd, b, sizeof(b), MSG_DONTWAIT);
-
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			(void)snprintf(s->warm.err, sizeof(s->warm.err), "the server closed");
-			warm_abandon(s);
-		}
-		return;
-	}
-	r = warm_readable(&s->warm, &s->cfg->policy.limits);
-	if (r == 0)
-		return;
-	if (r < 0 || !s->warm.announced) {
-		if (r > 0)
-			(void)snprintf(s->warm.err, sizeof(s->warm.err), "go before ready");
-		warm_abandon(s);
-		return;
-	}
-	/* the request's tighter limits, then its code, the deadline from now */
-	if (s->warm.go.memory_mib < s->cfg->policy.limits.memory_mib) {
-		r = warm_lower_memory(s->j->pid, &s->cfg->cg, s->warm.go.memory_mib);
-		if (r < 0) {
-			fail_run(s, "lower the memory limit", -r);
-			return;
-		}
-	}
-	if (s->warm.go.tools_json) {
-		char err[256];
-
-		if (toolset_load_manifest(&s->cfg->tools, s->warm.go.tools_json,
-					  strlen(s->warm.go.tools_json), "go.tools", NULL, err,
-					  sizeof(err)) < 0) {
-			(void)snprintf(s->warm.err, sizeof(s->warm.err), "%s", err);
-			warm_abandon(s);
-			return;
-		}
-	}
-	s->cfg->policy.limits.memory_mib = s->warm.go.memory_mib;
-	s->cfg->policy.limits.timeout_ms = s->warm.go.timeout_ms;
-	s->cfg->code = s->warm.go.code;
-	s->cfg->code_len = s->warm.go.code_len;
-	s->warm.go.code = NULL; /* the config's now (freed with it) */
-	s->o->handover_ns = now_ns();
-	timing_mark("warm: code handed over");
-	supervise_hand_over(s, s->o->handover_ns + s->cfg->policy.limits.timeout_ms * 1000000u);
+		sup_fail_run(s, "event loop", -r);
 }
 
 void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
@@ -558,7 +406,7 @@ void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
 	its.it_value.tv_sec = (time_t)(deadline_ns / 1000000000u);
 	its.it_value.tv_nsec = (long)(deadline_ns % 1000000000u);
 	if (timerfd_settime(s->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
-		fail_run(s, "event loop", errno);
+		sup_fail_run(s, "event loop", errno);
 		return;
 	}
 	if (cfg->mode == MODE_RUN) {
@@ -570,7 +418,7 @@ void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
 		/* EPIPE: the jail is gone already (its init failed, say); its
 		 * status records and pidfd tell why, not this */
 		if (r < 0 && r != -EPIPE)
-			fail_run(s, "bridge", -r);
+			sup_fail_run(s, "bridge", -r);
 		free(m);
 		/* run: the program's stdin is empty */
 		evloop_del_close(&s->ev, &s->j->stdin_fd);
@@ -580,7 +428,7 @@ void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
 			      T_INPIPE);
 	s->in_started = true;
 	if (r < 0)
-		fail_run(s, "event loop", -r);
+		sup_fail_run(s, "event loop", -r);
 }
 
 static void dispatch(struct supervisor *s, const struct epoll_event *e, bool *traffic)
@@ -613,7 +461,7 @@ static void dispatch(struct supervisor *s, const struct epoll_event *e, bool *tr
 		int r = e->data.u32 == T_IN ? stdin_relay_read(&s->in) : stdin_relay_flush(&s->in);
 
 		if (r < 0)
-			fail_run(s, "event loop", -r);
+			sup_fail_run(s, "event loop", -r);
 		break;
 	}
 	case T_NOTIFY:
@@ -649,11 +497,11 @@ void supervise_wait(struct supervisor *s)
 		/* A regular file on stdin cannot be polled: while it has more to
 		 * give and the program's pipe took everything so far, keep going. */
 		if (s->in_started && stdin_relay_unpolled(&s->in) && stdin_relay_read(&s->in) < 0)
-			fail_run(s, "event loop", EPIPE);
+			sup_fail_run(s, "event loop", EPIPE);
 		more_stdin = s->in_started && stdin_relay_unpolled(&s->in);
 		n = epoll_wait(s->ev.ep, evs, 16, more_stdin || spin_until > now_ns() ? 0 : -1);
 		if (n < 0 && errno != EINTR)
-			fail_run(s, "event loop", errno);
+			sup_fail_run(s, "event loop", errno);
 		for (i = 0; i < n; i++)
 			dispatch(s, &evs[i], &traffic);
 		if (s->msgs.runner_ready && !s->warm.announced)

@@ -227,6 +227,10 @@ void pool_retire_all(struct server *s);
 int pool_take(struct server *s, struct job *j);
 void pool_event(struct server *s, struct job *j, uint32_t tag, uint32_t events);
 void job_free(struct job *j);
+/* A line for the execution's client, if it is still there. */
+void job_to_client(struct server *s, const struct job *j, const char *line, size_t len);
+/* serve/relay.c: the worker's relay is readable */
+void job_relay_readable(struct server *s, struct job *j);
 /* a result line for the client's tool call (ok with value, or an error) */
 void job_answer_call(struct server *s, struct job *j, const struct json_node *msg);
 struct job *job_find(struct server *s, unsigned conn, unsigned serial, const char *id_json);
