@@ -250,8 +250,11 @@ print(json.dumps(out), flush=True)
     m = tally.add("oversize", p.wait(lambda m: m.get("id") == "oversize" and m.get("op") in ("done", "error")))
     is_((m.get("op"), status(m)), ("done", "ok"),
         "tools: an answer above the bridge's limit: one done, no error line, and the execution goes on")
-    like(result(m).get("stdout"), r"^ToolError the tool's answer is \d+ bytes, more than the bridge's limit of %d\n0\n$" % (16 << 20),
-         "tools: ...where the program gets ToolError at once, naming the limit, not at its deadline")
+    # The answer is refused as soon as its length is known, not at the 3 s deadline: a run killed at
+    # the deadline would not have printed the seconds it waited (0 on a quiet machine; up to 2 when
+    # a sanitizer build parses the 17 MiB line).
+    like(result(m).get("stdout"), r"^ToolError the tool's answer is \d+ bytes, more than the bridge's limit of %d\n[0-2]\n$" % (16 << 20),
+         "tools: ...where the program gets ToolError before its deadline, naming the limit")
     is_([t.get("ok") for t in result(m).get("tool_calls", [])], [False],
         "tools: ...and the result's tool_calls record the refused answer")
 
@@ -276,7 +279,7 @@ print(json.dumps(out), flush=True)
     b.execute("b3", "import time; time.sleep(3)")
     m = b.done("b3")
     is_((m.get("op"), m.get("code")), ("error", "busy"), "busy: a third request with one slot and a queue of one")
-    within(time.monotonic() - t0, 0, 1.5, "busy: answered at once")
+    within(time.monotonic() - t0, 0, 2.5, "busy: answered at once, not after the 3 s of the queued one")
     ok(wait_until(lambda: procs(marker_pattern(mark))), "cancel: the running program is seen from the host")
     b.send({"op": "cancel", "id": "b2"})
     m = b.done("b2")
