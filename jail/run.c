@@ -552,7 +552,7 @@ int run_jail(struct config *cfg)
 	/* 10. Supervise until the jail is gone. From here on nothing exits
 	 *     the process: the loop ends the run, whatever happens. */
 	supervise(sup, &j, &o);
-	timing_mark("jail reaped");
+	timing_mark("loop ended");
 	supervise_free(sup);
 	/* 11. Capture, verdict, record. */
 	v = result_verdict(cfg, &o);
@@ -567,9 +567,11 @@ int run_jail(struct config *cfg)
 	report(cfg, &o, &cap, &v);
 	/* 12. The record is out: with --json the caller may act on it now (a
 	 *     server answers its client), so stdout closes. Then the jail's
-	 *     cgroups go, empty since the reap. */
+	 *     init is reaped, if the loop left it tearing its namespaces down,
+	 *     and the jail's cgroups go, empty since. */
 	if (cfg->json)
 		(void)close(STDOUT_FILENO);
+	supervise_reap_late(&j);
 	r = cgroup_destroy(&cfg->cg);
 	if (r < 0)
 		log_warn("cgroup: cannot remove: %s", strerror(-r));

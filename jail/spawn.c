@@ -231,8 +231,39 @@ static _Noreturn void run_program(const struct config *cfg)
 	_exit(e == ENOENT || e == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
+/* The program is done (st, its wait status): end what it left behind and
+ * reap it all, then report. The report then means that nothing of the jail
+ * runs any more but this process, so the launcher captures and answers
+ * without waiting for this process's own exit, which tears down the jail's
+ * namespaces (its mounts, its network) and takes longer. kill(-1) from the
+ * init of a pid namespace reaches every other process in it, and only those
+ * (kill(2)); the launcher kills this process once it has answered, so a
+ * report that came early could not keep anything running. */
+static _Noreturn void end_and_report(int st)
+{
+	struct status_end e = { .magic = STATUS_END_MAGIC };
+	struct rusage ru;
+
+	(void)kill(-1, SIGKILL);
+	for (;;) {
+		pid_t p = waitpid(-1, NULL, __WALL);
+
+		if (p < 0 && errno != EINTR)
+			break; /* ECHILD: no child left */
+	}
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
+		e.cpu_us = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
+			   (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+		e.maxrss_kib = (uint64_t)ru.ru_maxrss;
+	}
+	if (status_send_bytes(FD_STATUS, WIFEXITED(st) ? ST_EXITED : ST_SIGNALED, 0,
+			      WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), &e, sizeof(e)) < 0)
+		_exit(EXIT_SETUP);
+	_exit(0);
+}
+
 /* pid 1 of the jail: start the program, reap everything, report its end.
- * When init returns the kernel kills whatever else is left in the pid
+ * Should init die first, the kernel kills whatever else is left in the pid
  * namespace (pid_namespaces(7)), so nothing outlives the program. */
 static _Noreturn void init_loop(const struct config *cfg)
 {
@@ -254,13 +285,8 @@ static _Noreturn void init_loop(const struct config *cfg)
 				continue;
 			_exit(0);
 		}
-		if (p != child)
-			continue;
-		if (WIFEXITED(st))
-			send_status(FD_STATUS, ST_EXITED, 0, WEXITSTATUS(st));
-		else
-			send_status(FD_STATUS, ST_SIGNALED, 0, WTERMSIG(st));
-		_exit(0);
+		if (p == child)
+			end_and_report(st);
 	}
 }
 

@@ -17,8 +17,8 @@ enum status_kind {
 	ST_EXEC_ERROR,	/* err: execve's errno */
 	ST_OUTPUT_FD,	/* carries the /output tmpfs root via SCM_RIGHTS */
 	ST_READY,	/* setup done, the program is being started */
-	ST_EXITED,	/* value: exit status */
-	ST_SIGNALED,	/* value: signal number */
+	ST_EXITED,	/* value: exit status; detail: struct status_end */
+	ST_SIGNALED,	/* value: signal number; detail: struct status_end */
 	ST_LANDLOCK,	/* value: the Landlock ABI applied (0: none) */
 	ST_ENFORCED,	/* detail: the self-check's "key=value ..." read-back */
 	ST_NOTIFY_FD,	/* carries the seccomp listener via SCM_RIGHTS */
@@ -35,6 +35,19 @@ struct status_msg {
 	int32_t value;
 	char step[48];
 	char detail[STATUS_DETAIL_MAX];
+};
+
+/* The detail of ST_EXITED and ST_SIGNALED. The init sends them only once the
+ * program has ended and every other process of the jail has been killed and
+ * reaped: with magic set, the record means nothing of the jail runs any more
+ * but the init, which is on its way out. cpu_us and maxrss_kib are what the
+ * reaped processes used (getrusage(RUSAGE_CHILDREN)). */
+#define STATUS_END_MAGIC 0x70616572u /* "reap" */
+struct status_end {
+	uint32_t magic;
+	uint32_t pad;
+	uint64_t cpu_us;
+	uint64_t maxrss_kib;
 };
 
 /* One record (step and detail cut to fit; NULL for none). 0 or -errno. */

@@ -12,6 +12,7 @@
 #include "jail/supervise.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,9 @@ static void status_record(struct supervisor *s, const struct status_msg *m, int 
 			break;
 		s->got_end = true;
 		timing_mark("program ended (the init's report)");
+		memcpy(&s->end_use, m->detail, sizeof(s->end_use));
+		/* every other process of the jail is reaped: the loop may end */
+		s->emptied = s->end_use.magic == STATUS_END_MAGIC;
 		if (m->kind == ST_EXITED) {
 			o->end = o->exec_errno ? END_EXEC_ERROR : END_EXITED;
 			o->exit_code = m->value & 0xff;
@@ -294,6 +298,26 @@ static void end_kind(struct supervisor *s, int st)
 		o->end = END_SIGNALED;
 		o->signal = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
 	}
+}
+
+/* The init reported the program's end with every other process of the jail
+ * reaped: the run is over, though the init itself may still be tearing the
+ * namespaces down. Its usage is that of the reaped processes (the init's
+ * own is the launcher's, timings.launcher_cpu_ms); the init is reaped after
+ * the result (supervise_reap_late). */
+static void ended_early(struct supervisor *s)
+{
+	struct rusage ru;
+
+	memset(&ru, 0, sizeof(ru));
+	ru.ru_utime.tv_sec = (time_t)(s->end_use.cpu_us / 1000000u);
+	ru.ru_utime.tv_usec = (suseconds_t)(s->end_use.cpu_us % 1000000u);
+	ru.ru_maxrss = s->end_use.maxrss_kib > LONG_MAX ? LONG_MAX : (long)s->end_use.maxrss_kib;
+	s->o->end_ns = now_ns();
+	s->o->duration_ms =
+		(s->o->end_ns - (s->o->handover_ns ? s->o->handover_ns : s->j->start_ns)) / 1000000;
+	usage_collect(&ru, s->cpu_snapshot_ms, &s->cfg->cg, s->o);
+	timing_mark("usage read");
 }
 
 /* The pidfd said init is gone (or the loop broke and init was killed):
@@ -484,7 +508,7 @@ void supervise_wait(struct supervisor *s)
 {
 	uint64_t spin_until = 0;
 
-	while (!s->exited) {
+	while (!s->exited && !s->emptied) {
 		struct epoll_event evs[16];
 		bool traffic = false, more_stdin;
 		int i, n;
@@ -512,12 +536,17 @@ void supervise_wait(struct supervisor *s)
 		if (traffic)
 			spin_until = now_ns() + SPIN_NS;
 	}
-	timing_mark("init gone (pidfd)");
-	/* Every process of the jail is gone once init is: collect what they
-	 * left in the pipes and sockets, then reap. */
+	/* Every process of the jail is gone once init is, or once it said so:
+	 * collect what they left in the pipes and sockets, then reap (or
+	 * leave the init, busy with its namespaces, to supervise_reap_late). */
+	if (s->exited)
+		timing_mark("init gone (pidfd)");
 	if (s->o->end != END_INTERNAL)
 		drain(s);
-	reap(s);
+	if (s->exited || s->o->end == END_INTERNAL)
+		reap(s);
+	else
+		ended_early(s);
 	s->o->bridge.bytes_out = s->bridge.sent;
 	s->o->bridge.refused = s->bridge.dropped;
 	/* tools still running die with the run (at the deadline too) */
@@ -530,13 +559,36 @@ void supervise_wait(struct supervisor *s)
 	evloop_del_close(&s->ev, &s->j->status_fd);
 	evloop_del_close(&s->ev, &s->j->stdin_fd);
 	evloop_del_close(&s->ev, &s->notify_fd);
-	evloop_del_close(&s->ev, &s->j->pidfd);
+	if (s->exited || s->o->end == END_INTERNAL)
+		evloop_del_close(&s->ev, &s->j->pidfd);
+	else
+		evloop_del(&s->ev, s->j->pidfd); /* supervise_reap_late's */
 	channel_free(&s->ev, &s->bridge, true);
 	inbound_free(&s->msgs);
 	if (s->warm.fd >= 0) {
 		evloop_del_close(&s->ev, &s->warm.fd);
 		warm_free(&s->warm);
 	}
+}
+
+void supervise_reap_late(struct jail *j)
+{
+	int st;
+	pid_t p;
+
+	if (j->pidfd < 0)
+		return;
+	/* it is exiting already; the kill makes sure of it, should the end
+	 * record have come from anything but its last words */
+	(void)syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
+	do
+		p = waitpid(j->pid, &st, __WALL);
+	while (p < 0 && errno == EINTR);
+	if (p < 0)
+		log_warn("reap jail: %s", strerror(errno));
+	(void)close(j->pidfd);
+	j->pidfd = -1;
+	timing_mark("init reaped");
 }
 
 void supervise_free(struct supervisor *s)

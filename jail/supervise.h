@@ -2,8 +2,10 @@
  * supervise.h - the launcher's event loop over a running jail: pidfd,
  * signalfd, timerfd, the status socket, the bridge and the program's
  * streams. No sleep loops: every wake-up is an event. At the deadline the
- * jail's init is SIGKILLed, which kills its whole pid namespace; the loop
- * always reaps init before it returns.
+ * jail's init is SIGKILLed, which kills its whole pid namespace. The loop
+ * ends when init is gone, or when init reports the program's end with every
+ * other process of the jail reaped; then init, still tearing the namespaces
+ * down, is reaped after the result (supervise_reap_late).
  */
 #ifndef ACTJAIL_SUPERVISE_H
 #define ACTJAIL_SUPERVISE_H
@@ -34,10 +36,17 @@ void supervise_start(struct supervisor *s, struct jail *j, struct outcome *o);
  * absolute), send the code (run) or start relaying stdin (exec). */
 void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns);
 
-/* Run the loop until the jail is gone, then reap it and stop its tools.
+/* Run the loop until the jail is gone (or its init reports that nothing of it
+ * runs any more), then reap it (or leave that to supervise_reap_late) and
+ * stop its tools.
  * Never exits: a failure of the launcher's own ends the run as
  * END_INTERNAL, with the jail killed and reaped. */
 void supervise_wait(struct supervisor *s);
+
+/* The jail's init, when the loop ended on its end record (the program done,
+ * every other process reaped) rather than on its exit: kill and reap it.
+ * After the result is out, before the cgroups go. Nothing if reaped. */
+void supervise_reap_late(struct jail *j);
 
 void supervise_free(struct supervisor *s);
 

@@ -14,6 +14,7 @@
 #include "jail/inbound.h"
 #include "jail/stdinrelay.h"
 #include "jail/supervise.h"
+#include "jail/status.h"
 #include "jail/warm.h"
 
 /* epoll tags; CALLS_TAG_BASE and above are calls.c's */
@@ -47,6 +48,8 @@ struct supervisor {
 	struct stdin_relay in; /* exec: the caller's stdin on its way to the program */
 	bool in_started;       /* ... once handed over */
 	bool exited, ready, got_end, timed_out, stop_signal;
+	bool emptied;		   /* the init's end record: nothing of the jail runs any more */
+	struct status_end end_use; /* ...and what the reaped processes used */
 	uint64_t cpu_snapshot_ms; /* CPU of the jail read just before a kill */
 	struct warm warm;	  /* --warm-fd: the server's descriptor (warm.fd -1 if not) */
 };
