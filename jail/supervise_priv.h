@@ -50,8 +50,8 @@ struct supervisor {
 	bool exited, ready, got_end, timed_out, stop_signal;
 	bool emptied;		   /* the init's end record: nothing of the jail runs any more */
 	struct status_end end_use; /* ...and what the reaped processes used */
-	uint64_t cpu_snapshot_ms; /* CPU of the jail read just before a kill */
-	struct warm warm;	  /* --warm-fd: the server's descriptor (warm.fd -1 if not) */
+	uint64_t cpu_snapshot_ms;  /* CPU of the jail read just before a kill */
+	struct warm warm;	   /* --warm-fd: the server's descriptor (warm.fd -1 if not) */
 };
 
 /* supervise.c */
