@@ -113,7 +113,7 @@ def body():
             r = json.loads(p.stdout)
         except ValueError:
             r = {}
-        name = " ".join(extra) or "with cgroups"
+        name = " ".join(extra) or "as configured"
         is_(r.get("status"), "ok", "usage (%s): the run is ok" % name)
         ok((r.get("cpu_ms") or 0) >= 500,
            "usage (%s): cpu_ms counts the program and its child (%s ms for 2 x 300)" % (name, r.get("cpu_ms")))
