@@ -492,8 +492,10 @@ def _prepare(line):
         except Exception as e:  # noqa: BLE001 - reported, the program may not need it
             failed[name] = "%s: %s" % (type(e).__name__, e)
     # the first compile() of a process builds the ast module's types
-    # (~1.5 ms): here, not after the code came
+    # (~1.5 ms), and _decode_exec loads _json (a shared object: a dozen
+    # syscalls through the filter): here, not after the code came
     compile("pass", "<code>", "exec", PyCF_ALLOW_TOP_LEVEL_AWAIT, True)
+    import _json  # noqa: F401
     if failed:
         _send({"op": "ready", "failed": failed})
     else:

@@ -87,34 +87,6 @@ static void get(const char *dir, const char *file, char *out, size_t len)
 	fclose(f);
 }
 
-/* The number after "key " in a flat keyed file (memory.events, cpu.stat...). */
-static bool keyed(const char *dir, const char *file, const char *key, uint64_t *v)
-{
-	char path[1200], line[256];
-	size_t klen = strlen(key);
-	bool found = false;
-	FILE *f;
-
-	if (!path_fmt(path, sizeof(path), "%s/%s", dir, file))
-		return false;
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ' ')
-			found = sscanf(line + klen + 1, "%lu", (unsigned long *)v) == 1;
-	fclose(f);
-	return found;
-}
-
-static bool number(const char *dir, const char *file, uint64_t *v)
-{
-	char buf[64];
-
-	get(dir, file, buf, sizeof(buf));
-	return buf[0] && sscanf(buf, "%lu", (unsigned long *)v) == 1;
-}
-
 /* ---- discovery -------------------------------------------------------------- */
 
 int cgroup_discover(struct cgroup_layout *out)
@@ -432,34 +404,116 @@ void cgroup_kill(const struct cgroup_jail *cg)
 		(void)put(cg->dir[0], "cgroup.kill", "1");
 }
 
+struct stat_file {
+	int dir; /* index into cgroup_jail.dir, -1: none in this version */
+	const char *name;
+};
+
+static const struct stat_file v2_stats[CG_STAT_N] = {
+	[CG_STAT_MEM_PEAK] = { 0, "memory.peak" },
+	[CG_STAT_MEM_EVENTS] = { 0, "memory.events" },
+	[CG_STAT_PIDS_EVENTS] = { 0, "pids.events" },
+	[CG_STAT_PIDS_PEAK] = { 0, "pids.peak" },
+	[CG_STAT_CPU] = { 0, "cpu.stat" },
+};
+static const struct stat_file v1_stats[CG_STAT_N] = {
+	[CG_STAT_MEM_PEAK] = { CG1_MEMORY, "memory.max_usage_in_bytes" },
+	[CG_STAT_MEM_EVENTS] = { CG1_MEMORY, "memory.oom_control" },
+	[CG_STAT_PIDS_EVENTS] = { CG1_PIDS, "pids.events" },
+	[CG_STAT_PIDS_PEAK] = { -1, NULL },
+	[CG_STAT_CPU] = { CG1_CPUACCT, "cpuacct.usage" },
+};
+
+static int stat_open(const struct cgroup_jail *cg, int k)
+{
+	const struct stat_file *f = cg->version == CG_V2   ? &v2_stats[k]
+				    : cg->version == CG_V1 ? &v1_stats[k]
+							   : NULL;
+	char path[1200];
+
+	if (!f || f->dir < 0 || !cg->dir[f->dir] ||
+	    !path_fmt(path, sizeof(path), "%s/%s", cg->dir[f->dir], f->name))
+		return -1;
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+void cgroup_open_stats(struct cgroup_jail *cg)
+{
+	for (int k = 0; k < CG_STAT_N; k++)
+		cg->stat_fd[k] = stat_open(cg, k);
+	cg->stats_open = true;
+}
+
+/* File k's text, NUL-terminated (false: none). A cgroup file read again from
+ * offset 0 shows its values as of now (seq_file starts over). */
+static bool stat_text(const struct cgroup_jail *cg, int k, char *buf, size_t len)
+{
+	bool own = !cg->stats_open || cg->stat_fd[k] < 0;
+	int fd = own ? stat_open(cg, k) : cg->stat_fd[k];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	do
+		n = pread(fd, buf, len - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (own)
+		(void)close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+static bool stat_number(const struct cgroup_jail *cg, int k, uint64_t *v)
+{
+	char buf[64];
+	unsigned long x;
+
+	if (!stat_text(cg, k, buf, sizeof(buf)) || sscanf(buf, "%lu", &x) != 1)
+		return false;
+	*v = x;
+	return true;
+}
+
+/* The number after "key " in a flat keyed file (memory.events, cpu.stat...). */
+static bool stat_keyed(const struct cgroup_jail *cg, int k, const char *key, uint64_t *v)
+{
+	char buf[2048];
+	size_t klen = strlen(key);
+	unsigned long x;
+
+	if (!stat_text(cg, k, buf, sizeof(buf)))
+		return false;
+	for (const char *line = buf; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		if (!strncmp(line, key, klen) && line[klen] == ' ' &&
+		    sscanf(line + klen + 1, "%lu", &x) == 1) {
+			*v = x;
+			return true;
+		}
+	return false;
+}
+
 void cgroup_read_stats(const struct cgroup_jail *cg, struct cgroup_stats *st)
 {
 	uint64_t v;
 
 	memset(st, 0, sizeof(*st));
-	if (cg->version == CG_V2 && cg->dir[0]) {
-		const char *d = cg->dir[0];
-
-		st->memory_valid = number(d, "memory.peak", &st->memory_peak_bytes);
-		(void)keyed(d, "memory.events", "oom_kill", &st->oom_kills);
-		(void)keyed(d, "pids.events", "max", &st->pids_max_hits);
-		st->pids_peak_valid = number(d, "pids.peak", &st->pids_peak);
-		if (keyed(d, "cpu.stat", "usage_usec", &v)) {
+	if (cg->version == CG_V2) {
+		st->memory_valid = stat_number(cg, CG_STAT_MEM_PEAK, &st->memory_peak_bytes);
+		(void)stat_keyed(cg, CG_STAT_MEM_EVENTS, "oom_kill", &st->oom_kills);
+		(void)stat_keyed(cg, CG_STAT_PIDS_EVENTS, "max", &st->pids_max_hits);
+		st->pids_peak_valid = stat_number(cg, CG_STAT_PIDS_PEAK, &st->pids_peak);
+		if (stat_keyed(cg, CG_STAT_CPU, "usage_usec", &v)) {
 			st->cpu_usage_ns = v * 1000;
 			st->cpu_valid = true;
 		}
 	} else if (cg->version == CG_V1) {
-		if (cg->dir[CG1_MEMORY]) {
-			st->memory_valid = number(cg->dir[CG1_MEMORY], "memory.max_usage_in_bytes",
-						  &st->memory_peak_bytes);
-			(void)keyed(cg->dir[CG1_MEMORY], "memory.oom_control", "oom_kill",
-				    &st->oom_kills);
-		}
-		if (cg->dir[CG1_PIDS])
-			(void)keyed(cg->dir[CG1_PIDS], "pids.events", "max", &st->pids_max_hits);
-		if (cg->dir[CG1_CPUACCT])
-			st->cpu_valid =
-				number(cg->dir[CG1_CPUACCT], "cpuacct.usage", &st->cpu_usage_ns);
+		st->memory_valid = stat_number(cg, CG_STAT_MEM_PEAK, &st->memory_peak_bytes);
+		(void)stat_keyed(cg, CG_STAT_MEM_EVENTS, "oom_kill", &st->oom_kills);
+		(void)stat_keyed(cg, CG_STAT_PIDS_EVENTS, "max", &st->pids_max_hits);
+		st->cpu_valid = stat_number(cg, CG_STAT_CPU, &st->cpu_usage_ns);
 	}
 }
 
@@ -471,6 +525,11 @@ int cgroup_destroy(struct cgroup_jail *cg)
 		(void)close(cg->v2_fd);
 	cg->v2_fd = -1;
 	cgroup_close_join(cg);
+	if (cg->stats_open)
+		for (k = 0; k < CG_STAT_N; k++)
+			if (cg->stat_fd[k] >= 0)
+				(void)close(cg->stat_fd[k]);
+	cg->stats_open = false;
 	for (k = 0; k < CG1_N; k++) {
 		if (!cg->dir[k])
 			continue;

@@ -46,6 +46,16 @@ struct cgroup_layout {
 	char v1_dir[CG1_N][1024];  /* the mount joined with our own cgroup in it */
 };
 
+/* The files of the jail's cgroup that usage comes from (cgroup_read_stats). */
+enum {
+	CG_STAT_MEM_PEAK,
+	CG_STAT_MEM_EVENTS,
+	CG_STAT_PIDS_EVENTS,
+	CG_STAT_PIDS_PEAK,
+	CG_STAT_CPU,
+	CG_STAT_N
+};
+
 struct cgroup_jail {
 	enum cg_version version;
 	char *dir[CG1_N];	 /* v1: the jail's cgroup per controller; v2: dir[0] only */
@@ -55,6 +65,11 @@ struct cgroup_jail {
 	 * (cgroup_open_join); the first njoin are valid */
 	int join_fd[CG1_N];
 	int njoin;
+	/* the files cgroup_read_stats reads, opened ahead (cgroup_open_stats):
+	 * an open of a cgroup file costs tens of microseconds, at the end of a
+	 * run when its result waits; -1 where absent */
+	bool stats_open;
+	int stat_fd[CG_STAT_N];
 };
 
 struct cgroup_stats {
@@ -104,6 +119,11 @@ int cgroup_lower_memory(const struct cgroup_jail *cg, uint64_t mib);
 void cgroup_kill(const struct cgroup_jail *cg);
 
 void cgroup_read_stats(const struct cgroup_jail *cg, struct cgroup_stats *st);
+
+/* Open what cgroup_read_stats reads, so that it only reads: after the jail
+ * exists, while its init builds it. A file that cannot be opened is read by
+ * its path later, as without this; cgroup_destroy closes them. */
+void cgroup_open_stats(struct cgroup_jail *cg);
 
 /* Remove the jail's cgroups (they must be empty: after the jail is reaped)
  * and free cg. Returns 0 or the first -errno. */

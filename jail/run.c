@@ -546,7 +546,10 @@ int run_jail(struct config *cfg)
 	/* 9. Clone, id maps, "go", the filter to the child (spawn.c). */
 	jail_spawn_or_die(cfg, filter, &j);
 	cgroup_close_join(&cfg->cg); /* the init has its own copies */
-	/* 9b. Work the jail does not wait for, while its init builds it. */
+	/* 9b. Work the jail does not wait for, while its init builds it: the
+	 *     files its usage is read from at the end, and the leftovers of
+	 *     launchers that died. */
+	cgroup_open_stats(&cfg->cg);
 	sweep_cgroups(cfg);
 	timing_mark("stale cgroups swept");
 	/* 10. Supervise until the jail is gone. From here on nothing exits
