@@ -127,6 +127,15 @@ static void test_v2(void)
 	is_int(st.pids_max_hits, 7, "v2: pids.events max");
 	ok(st.pids_peak_valid && st.pids_peak == 31, "v2: pids.peak");
 	ok(st.cpu_valid && st.cpu_usage_ns == 2500000000ull, "v2: cpu.stat usage_usec in ns");
+	/* opened ahead (cgroup_open_stats), each read shows the values as of then */
+	cgroup_open_stats(&cg);
+	put(dir, "memory.peak", "209715200\n");
+	put(dir, "memory.events", "low 0\nhigh 0\nmax 12\noom 3\noom_kill 4\n");
+	put(dir, "cpu.stat", "usage_usec 3500000\nuser_usec 3000000\n");
+	cgroup_read_stats(&cg, &st);
+	ok(st.memory_peak_bytes == 209715200 && st.oom_kills == 4 &&
+		   st.cpu_usage_ns == 3500000000ull && st.pids_max_hits == 7,
+	   "v2: opened ahead, the files are read again as they are now");
 
 	put(dir, "cgroup.kill", "0");
 	cgroup_kill(&cg);
@@ -214,6 +223,13 @@ static void test_v1(void)
 	is_int(st.pids_max_hits, 3, "v1: pids.events max");
 	ok(st.cpu_valid && st.cpu_usage_ns == 123456789, "v1: cpuacct.usage");
 	ok(!st.pids_peak_valid, "v1: no pids.peak");
+	cgroup_open_stats(&cg);
+	put(cg.dir[CG1_CPUACCT], "cpuacct.usage", "987654321\n");
+	put(cg.dir[CG1_MEMORY], "memory.oom_control",
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 5\n");
+	cgroup_read_stats(&cg, &st);
+	ok(st.cpu_usage_ns == 987654321 && st.oom_kills == 5 && st.memory_peak_bytes == 5242880,
+	   "v1: opened ahead, the files are read again as they are now");
 
 	for (k = 0; k < CG1_N; k++)
 		clear_files(cg.dir[k]);
