@@ -75,6 +75,15 @@ static int on_line(const char *line, size_t len, void *ctx)
 				     NULL);
 	} else if (!strcmp(op, "exception") && !in->o->error) {
 		take_exception(in, root);
+	} else if (!strcmp(op, "exit")) {
+		/* {"op":"exit","status":N}: the first is kept, as a hint only */
+		const struct json_node *st = json_get(root, "status");
+		int64_t v;
+
+		if (!in->exit_said && st && json_get_i64(st, &v) == 0 && v >= 0 && v <= 255) {
+			in->exit_said = true;
+			in->exit_status = (int)v;
+		}
 	} else if (!strcmp(op, "ready") && in->expect_ready && !in->runner_ready) {
 		/* once, and only where the launcher asked for it (prepare) */
 		in->runner_ready = true;
@@ -103,7 +112,8 @@ void inbound_init(struct inbound *in, size_t max_message, struct outcome *o)
 	frame_reader_init(&in->fr, max_message);
 	in->calls = NULL;
 	in->o = o;
-	in->runner_ready = in->expect_ready = false;
+	in->runner_ready = in->expect_ready = in->exit_said = false;
+	in->exit_status = 0;
 }
 
 int inbound_feed(struct inbound *in, const char *data, size_t n)

@@ -1,7 +1,8 @@
 /*
  * inbound.h - the jail's messages over the bridge, one JSON object a line
  * (docs/protocol.md): "call" and "list_tools" go to calls.c, "exception"
- * (the runner's report of an uncaught exception) to the outcome; a line
+ * (the runner's report of an uncaught exception) to the outcome, "exit" (the
+ * runner's last words, a hint checked in exitseen.c) to exit_said; a line
  * that is not one of them gets a protocol-error reply. Never exits.
  */
 #ifndef ACTJAIL_INBOUND_H
@@ -20,6 +21,8 @@ struct inbound {
 	struct outcome *o;
 	bool expect_ready; /* a warm jail: the launcher sent "prepare" */
 	bool runner_ready; /* ...and the runner answered "ready", before its code */
+	bool exit_said;	   /* the runner said {"op":"exit"}: a hint (exitseen.h) */
+	int exit_status;   /* ...with this status, 0-255 */
 };
 
 void inbound_init(struct inbound *in, size_t max_message, struct outcome *o);

@@ -532,9 +532,22 @@ int result_print_json(const struct config *cfg, const struct outcome *o, const s
 		goto fail;
 	CHECK(yajl_gen_map_close(g));
 	CHECK(yajl_gen_get_buf(g, &buf, &len));
-	r = write_all(1, buf, len);
-	if (r == 0)
-		r = write_all(1, "\n", 1);
+	{
+		/* one write with its newline: a reader (actjail serve) takes
+		 * the line as the whole result, without waiting for the end */
+		char *line = malloc(len + 1);
+
+		if (line) {
+			memcpy(line, buf, len);
+			line[len] = '\n';
+			r = write_all(1, line, len + 1);
+			free(line);
+		} else {
+			r = write_all(1, buf, len);
+			if (r == 0)
+				r = write_all(1, "\n", 1);
+		}
+	}
 fail:
 	yajl_gen_free(g);
 	return r;

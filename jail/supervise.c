@@ -30,6 +30,7 @@
 #include "bridge/message.h"
 #include "jail/calls.h"
 #include "jail/evloop.h"
+#include "jail/exitseen.h"
 #include "jail/inbound.h"
 #include "jail/log.h"
 #include "jail/status.h"
@@ -300,6 +301,35 @@ static void end_kind(struct supervisor *s, int st)
 	}
 }
 
+/* How long the loop looks for the runner's exit after its "exit" message:
+ * the runner calls _exit right after, and its teardown takes longer. */
+#define EXIT_LOOK_NS 300000u
+
+/* The runner said it exits: if /proc shows that only its exit is left
+ * (exitseen.h), the run ends now with that status, its teardown off the
+ * path of the result. Once per run; otherwise the init's report ends it. */
+static void look_for_exit(struct supervisor *s)
+{
+	uint64_t until;
+
+	s->exit_looked = true;
+	/* without a cgroup the usage would come from the init's report */
+	if (!s->ready || s->got_end || s->timed_out || s->stop_signal || s->o->exec_errno ||
+	    s->o->end == END_SETUP_ERROR || s->o->end == END_INTERNAL ||
+	    s->cfg->cg.version == CG_NONE || !exit_seen_possible(&s->cfg->policy))
+		return;
+	until = now_ns() + EXIT_LOOK_NS;
+	do {
+		if (exit_seen(s->j->pid)) {
+			s->got_end = s->emptied = true;
+			s->o->end = END_EXITED;
+			s->o->exit_code = s->msgs.exit_status;
+			timing_mark("program exiting (seen from the launcher)");
+			return;
+		}
+	} while (now_ns() < until);
+}
+
 /* The init reported the program's end with every other process of the jail
  * reaped: the run is over, though the init itself may still be tearing the
  * namespaces down. Its usage is that of the reaped processes (the init's
@@ -530,6 +560,8 @@ void supervise_wait(struct supervisor *s)
 			dispatch(s, &evs[i], &traffic);
 		if (s->msgs.runner_ready && !s->warm.announced)
 			warm_ready(s);
+		if (s->msgs.exit_said && !s->exit_looked)
+			look_for_exit(s);
 		/* While tool calls flow, poll for a little while before sleeping:
 		 * the answer usually comes within microseconds, and waking from
 		 * epoll_wait costs more than the call itself (see bench-bridge). */

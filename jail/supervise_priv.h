@@ -49,6 +49,7 @@ struct supervisor {
 	bool in_started;       /* ... once handed over */
 	bool exited, ready, got_end, timed_out, stop_signal;
 	bool emptied;		   /* the init's end record: nothing of the jail runs any more */
+	bool exit_looked;	   /* the runner's "exit" was checked (once: exitseen.h) */
 	struct status_end end_use; /* ...and what the reaped processes used */
 	uint64_t cpu_snapshot_ms;  /* CPU of the jail read just before a kill */
 	struct warm warm;	   /* --warm-fd: the server's descriptor (warm.fd -1 if not) */

@@ -272,11 +272,19 @@ static bool deliver(struct server *s, struct job *j)
 	return true;
 }
 
+/* The worker's result is one line (JSON escapes every newline inside it):
+ * once its newline is there, it is whole, whether or not the worker has
+ * closed its stdout yet. */
+static bool result_complete(const struct job *j)
+{
+	return j->out_len && j->out[j->out_len - 1] == '\n';
+}
+
 static void maybe_finish(struct server *s, struct job *j)
 {
 	char why[64];
 
-	if (j->out_eof && !j->answered && !j->exited)
+	if ((j->out_eof || result_complete(j)) && !j->answered && !j->exited)
 		(void)deliver(s, j);
 	if (!j->exited || !j->out_eof)
 		return;
