@@ -12,6 +12,13 @@
 #   - cpu_ms and memory_peak_kib still count every process the jail reaped,
 #     with cgroups and without them (--no-cgroup: from the init's report only);
 #   - as `run` and as `exec`.
+# And the runner's last words, {"op":"exit"}: with a cgroup, the run may end
+# on them before the kernel has torn the runner down, but only when /proc
+# shows that nothing else is left (jail/exitseen.c). Forged by a program that
+# goes on (and then runs past its deadline), said before the main thread
+# alone exits while another thread works on, said with a child left
+# running, or under a policy that lets io_uring run: each ends as it would
+# without the hint, with the real status, output and files.
 import json
 import os
 import subprocess
@@ -121,4 +128,120 @@ def body():
            "usage (%s): memory_peak_kib counts the 64 MiB touched (%s KiB)" % (name, r.get("memory_peak_kib")))
 
 
-main(body, limit=150)
+SEEN = "program exiting (seen from the launcher)"
+
+
+def verbose_run(code, *extra, timeout=60):
+    """`actjail run --json --verbose` of code: (result, stderr, wall seconds)"""
+    t0 = time.monotonic()
+    p = subprocess.run([ACTJAIL, "run", "--json", "--verbose", *extra, "-"], input=code.encode(),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    took = time.monotonic() - t0
+    try:
+        r = json.loads(p.stdout)
+    except ValueError:
+        r = {"unparsed": p.stdout.decode(errors="replace")}
+    return r, p.stderr.decode(errors="replace"), took
+
+
+def exit_hint_checks():
+    """The runner's {"op":"exit"} is a hint: the run ends on it only when
+    /proc shows nothing but that exit is left (jail/exitseen.c); a program
+    that forges it, or leaves a thread or a child behind, ends as always."""
+    out = os.path.join(serve_client.T, "out-hint")
+    os.makedirs(out, exist_ok=True)
+    os.chmod(out, 0o777)
+    cgroups = os.geteuid() == 0
+
+    # the plain case: the status is the program's, the output whole
+    r, err, _ = verbose_run("print('x' * 70000)\nimport sys; sys.exit(3)\n")
+    is_((r.get("status"), r.get("exit_code"), len(r.get("stdout", ""))), ("error", 3, 70001),
+        "exit hint: sys.exit(3) ends with exit_code 3 and the output whole")
+    if cgroups:
+        ok(SEEN in err, "exit hint: ...and the run ended on the runner's exit, before its teardown")
+    else:
+        ok(SEEN not in err, "exit hint: ...and without a cgroup the run ends on the init's report")
+
+    # forged, then the program goes on: writes, prints, and exits with 7
+    forged = ("import os, time\n"
+              "os.write(3, b'{\"op\":\"exit\",\"status\":0}\\n')\n"
+              "for i in range(30):\n"
+              "    open('/output/late', 'w').write(str(i)); time.sleep(0.02)\n"
+              "print('still here', flush=True)\n"
+              "os._exit(7)\n")
+    r, err, _ = verbose_run(forged, "--output", out)
+    try:
+        with open(os.path.join(out, "late")) as f:
+            late = f.read()
+    except OSError:
+        late = None
+    is_((r.get("exit_code"), r.get("stdout"), late), (7, "still here\n", "29"),
+        "forged exit hint: the run goes on to the real exit (7), output and files whole")
+    ok(SEEN not in err, "forged exit hint: ...the launcher did not take it")
+
+    # forged, then run past the deadline: still a timeout at the deadline
+    r, err, took = verbose_run("import os, time\nos.write(3, b'{\"op\":\"exit\",\"status\":0}\\n')\n"
+                               "print('on', flush=True)\ntime.sleep(30)\n", "--timeout", "2")
+    is_((r.get("status"), r.get("stdout")), ("timeout", "on\n"),
+        "forged exit hint, then a long sleep: a timeout at the deadline, output kept")
+    ok(1.5 < took < 15, "forged exit hint: ...ended at the deadline (%.1f s)" % took)
+
+    # the main thread leaves with exit(2) after the hint; another thread goes on
+    thread = ("import ctypes, os, threading, time\n"
+              "def later():\n"
+              "    time.sleep(0.3)\n"
+              "    open('/output/thread', 'w').write('done')\n"
+              "    print('thread done', flush=True)\n"
+              "    os._exit(5)\n"
+              "threading.Thread(target=later).start()\n"
+              "os.write(3, b'{\"op\":\"exit\",\"status\":0}\\n')\n"
+              "ctypes.CDLL(None).syscall(60, 0)\n")  # SYS_exit: this thread only
+    r, err, _ = verbose_run(thread, "--output", out)
+    try:
+        with open(os.path.join(out, "thread")) as f:
+            th = f.read()
+    except OSError:
+        th = None
+    is_((r.get("exit_code"), r.get("stdout"), th), (5, "thread done\n", "done"),
+        "exit hint, then the main thread alone exits: the other thread's work and status count")
+    ok(SEEN not in err, "exit hint with a thread left: ...the launcher did not take it")
+
+    # a child left running: the run ends on the init's report, the child killed before it
+    mark = marker()
+    on_exit(lambda: kill_marker(r"987\.%s\." % mark))
+    child = ("import subprocess\n"
+             "subprocess.Popen(['/usr/bin/python3', '-c', 'import time; time.sleep(600)', '987.%s.child'])\n"
+             "print('parent done')\n" % mark)
+    p = subprocess.Popen([ACTJAIL, "run", "--json", "--verbose", "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(child.encode())
+    p.stdin.close()
+    raw = p.stdout.read()
+    alive = procs(r"987\.%s\." % mark)
+    p.wait(60)
+    err = p.stderr.read().decode(errors="replace")
+    r = json.loads(raw) if raw.strip() else {}
+    is_((r.get("status"), alive), ("ok", []),
+        "exit hint with a child left: ok, and the child is gone when the result can be read")
+    ok(SEEN not in err, "exit hint with a child left: ...the launcher did not take it")
+
+    # a policy that lets io_uring run never ends a run on the hint
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "policy", "default.json")) as f:
+        pol = json.load(f)
+    pol["name"] = "uring"
+    pol["seccomp"]["allow"] = list(pol["seccomp"]["allow"]) + ["io_uring_setup", "io_uring_enter"]
+    ppath = os.path.join(serve_client.T, "uring.json")
+    with open(ppath, "w") as f:
+        json.dump(pol, f)
+    os.chmod(ppath, 0o644)
+    r, err, _ = verbose_run("print(1)\n", "--policy", ppath)
+    is_((r.get("status"), r.get("stdout")), ("ok", "1\n"), "io_uring allowed: the run is ok")
+    ok(SEEN not in err, "io_uring allowed: ...and it ended on the init's report, not the hint")
+
+
+def all_checks():
+    body()
+    exit_hint_checks()
+
+
+main(all_checks, limit=150)
