@@ -48,7 +48,7 @@ LIB_SRC  := bridge/json.c bridge/jsonget.c bridge/jsontext.c bridge/frame.c brid
             jail/status.c jail/evloop.c jail/verdict.c jail/capture.c serve/base64.c
 JAIL_SRC := jail/main.c jail/spawn.c jail/supervise.c jail/userns.c jail/mount.c jail/net.c \
             jail/caps.c jail/limits.c jail/result.c jail/log.c jail/calls.c jail/landlock.c jail/verify.c jail/violation.c \
-            jail/usage.c jail/exitseen.c jail/run.c jail/describe.c jail/audit.c jail/summary.c jail/toolproc.c jail/inbound.c jail/stdinrelay.c jail/program.c jail/relay.c jail/timing.c jail/warm.c jail/supervise_warm.c \
+            jail/usage.c jail/exitseen.c jail/cgdefer.c jail/run.c jail/describe.c jail/audit.c jail/summary.c jail/toolproc.c jail/inbound.c jail/stdinrelay.c jail/program.c jail/relay.c jail/timing.c jail/warm.c jail/supervise_warm.c \
             serve/server.c serve/config.c serve/listen.c serve/conn.c serve/request.c serve/job.c serve/worker.c serve/relay.c serve/pool.c serve/stats.c serve/msg.c serve/jobdir.c \
             $(NONSS)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -65,6 +65,7 @@ struct config {
 	const char *audit_log;	   /* --audit-log FILE, or NULL */
 	int audit_fd;		   /* audit_log, opened before the jail exists, or -1 */
 	struct cgroup_jail cg;	   /* the jail's cgroups; version CG_NONE without */
+	bool cg_deferred;	   /* v1: made while the jail is built (cgdefer.h) */
 	int uid_lock_fd;	   /* lock on the per-jail uid of --uid-range, or -1 */
 	uint32_t uid_range_start, uid_range_count;
 	bool uid_range_from_cli; /* --uid-range given (an error rootless, not a warning) */

@@ -30,6 +30,7 @@
 
 #include "jail/audit.h"
 #include "jail/capture.h"
+#include "jail/cgdefer.h"
 #include "jail/exitcodes.h"
 #include "jail/log.h"
 #include "jail/mount.h"
@@ -121,18 +122,69 @@ void run_load_policy(struct config *cfg)
 static struct cgroup_layout cg_layout; /* setup_cgroups_or_die -> sweep_cgroups */
 static bool cg_layout_found;
 
+/* A CPU quota only a cgroup can enforce, and none does, unless the policy
+ * marks cpus best-effort (memory and pids always have their rlimits). */
+static bool cgroup_limits_unmet(const struct config *cfg)
+{
+	return cfg->policy.limits.cpu_millis && !cfg->cg.cpus &&
+	       !(cfg->policy.best_effort & POLICY_LIMIT_CPUS);
+}
+
+/* Dies when cgroup_limits_unmet; a --cpus that cannot apply is a warning. */
+static void check_cgroup_limits(const struct config *cfg)
+{
+	if (cfg->cpus_from_cli && !cfg->cg.cpus)
+		log_warn("--cpus not applied: a CPU quota needs a cgroup (run as root or pass "
+			 "--cgroup-parent); limits.enforced_by.cpus is \"none\"");
+	if (cgroup_limits_unmet(cfg))
+		die("cgroup", 0,
+		    "a CPU quota (cpus) needs cgroups: run as root, pass --cgroup-parent, "
+		    "or mark cpus best_effort in the policy");
+}
+
+/* Make the jail's cgroups in the discovered layout and open what the init
+ * joins (v1 `tasks`). On failure err says why and cg has no cgroup (a
+ * warning, limits by rlimits only, unless --cgroup-parent: the caller dies). */
+static int create_cgroups(struct config *cfg, char *err, size_t errlen)
+{
+	char name[64];
+	int r;
+
+	/* named by pid namespace and pid (cgroup_sweep tells dead launchers'
+	 * cgroups by them); -0: a launcher process runs one jail */
+	(void)snprintf(name, sizeof(name), "actjail-%lu-%d-0", cgroup_own_pidns(), (int)getpid());
+	r = cgroup_create(&cg_layout, cfg->cgroup_parent, name, &cfg->policy.limits, &cfg->cg, err,
+			  errlen);
+	if (r == 0) {
+		/* v1: the jail's init moves itself in (spawn.c) */
+		r = cgroup_open_join(&cfg->cg);
+		if (r < 0) {
+			(void)snprintf(err, errlen, "open the jail's tasks files: %s",
+				       strerror(-r));
+			(void)cgroup_destroy(&cfg->cg);
+		}
+	}
+	if (r < 0) {
+		if (!cfg->cgroup_parent)
+			log_warn("cgroup: %s; limits by rlimits only", err);
+		cfg->cg.version = CG_NONE;
+		return r;
+	}
+	log_verbose("cgroup v%d %s", cfg->cg.version,
+		    cfg->cg.dir[0] ? cfg->cg.dir[0] : cfg->cg.dir[CG1_PIDS]);
+	return 0;
+}
+
 static void setup_cgroups_or_die(struct config *cfg)
 {
-	const struct limits *l = &cfg->policy.limits;
-	struct cgroup_layout *lay = &cg_layout;
-	char name[64], err[512];
+	char err[512];
 	int r;
 
 	cfg->cg.version = CG_NONE;
 	cfg->cg.v2_fd = -1;
 	if ((!cfg->as_root && !cfg->cgroup_parent) || cfg->no_cgroup)
 		goto check;
-	r = cgroup_discover(lay);
+	r = cgroup_discover(&cg_layout);
 	if (r < 0) {
 		if (cfg->cgroup_parent)
 			die("cgroup", -r,
@@ -141,38 +193,36 @@ static void setup_cgroups_or_die(struct config *cfg)
 		goto check;
 	}
 	cg_layout_found = true;
-	/* named by pid namespace and pid (cgroup_sweep tells dead launchers'
-	 * cgroups by them); -0: a launcher process runs one jail */
-	(void)snprintf(name, sizeof(name), "actjail-%lu-%d-0", cgroup_own_pidns(), (int)getpid());
-	r = cgroup_create(lay, cfg->cgroup_parent, name, l, &cfg->cg, err, sizeof(err));
-	if (r == 0) {
-		/* v1: the jail's init moves itself in (spawn.c, step 1b) */
-		r = cgroup_open_join(&cfg->cg);
-		if (r < 0) {
-			(void)snprintf(err, sizeof(err), "open the jail's tasks files: %s",
-				       strerror(-r));
-			(void)cgroup_destroy(&cfg->cg);
-		}
+	if (cg_layout.version == CG_V1) {
+		/* made while the jail's init builds the jail (cgdefer.h) */
+		cfg->cg.version = CG_V1;
+		cfg->cg_deferred = true;
+		return;
 	}
-	if (r < 0) {
-		if (cfg->cgroup_parent)
-			die("cgroup", 0, "%s", err);
-		log_warn("cgroup: %s; limits by rlimits only", err);
-		cfg->cg.version = CG_NONE;
-	} else {
-		log_verbose("cgroup v%d %s", cfg->cg.version,
-			    cfg->cg.dir[0] ? cfg->cg.dir[0] : cfg->cg.dir[CG1_PIDS]);
-	}
+	if (create_cgroups(cfg, err, sizeof(err)) < 0 && cfg->cgroup_parent)
+		die("cgroup", 0, "%s", err);
 check:
-	/* the policy marks cpus best-effort (or the check below refuses) */
-	if (cfg->cpus_from_cli && !cfg->cg.cpus)
-		log_warn("--cpus not applied: a CPU quota needs a cgroup (run as root or pass "
-			 "--cgroup-parent); limits.enforced_by.cpus is \"none\"");
-	/* memory and pids always have their rlimits; a CPU quota only a cgroup */
-	if (l->cpu_millis && !cfg->cg.cpus && !(cfg->policy.best_effort & POLICY_LIMIT_CPUS))
-		die("cgroup", 0,
-		    "a CPU quota (cpus) needs cgroups: run as root, pass --cgroup-parent, "
-		    "or mark cpus best_effort in the policy");
+	check_cgroup_limits(cfg);
+}
+
+/* v1, after the clone (cgdefer.h): the same, with the jail's init killed
+ * and reaped before any setup error; then its `tasks` files go to it. */
+static void create_deferred_cgroups_or_die(struct config *cfg, struct jail *j)
+{
+	char err[512];
+	int r = create_cgroups(cfg, err, sizeof(err));
+
+	if ((r < 0 && cfg->cgroup_parent) || cgroup_limits_unmet(cfg))
+		jail_abort(j);
+	if (r < 0 && cfg->cgroup_parent)
+		die("cgroup", 0, "%s", err);
+	check_cgroup_limits(cfg);
+	r = cgdefer_send(j->status_fd, &cfg->cg);
+	cgroup_close_join(&cfg->cg); /* the init has its own copies now */
+	if (r < 0) {
+		jail_abort(j);
+		die("cgroup", -r, "handing the jail its cgroups");
+	}
 }
 
 /* Remove what launchers that died (SIGKILL) left under the same parent.
@@ -516,8 +566,9 @@ int run_jail(struct config *cfg)
 	 *    they map to. */
 	mount_setup_parent_or_die(cfg);
 	timing_mark("mount sources");
-	/* 4. The jail's cgroups, before clone: the jail is moved in before it
-	 *    runs anything of the program's (spawn.c). */
+	/* 4. The jail's cgroups, before clone (v1: where, and made after it,
+	 *    step 9): the jail is moved in before it runs anything of the
+	 *    program's (spawn.c). */
 	setup_cgroups_or_die(cfg);
 	timing_mark("cgroups created");
 	/* 5. Violation reports: whether the filter gets a listener. Before the
@@ -543,8 +594,14 @@ int run_jail(struct config *cfg)
 	if (r < 0)
 		die("event loop", -r, NULL);
 	timing_mark("event loop prepared");
-	/* 9. Clone, id maps, "go", the filter to the child (spawn.c). */
-	jail_spawn_or_die(cfg, filter, &j);
+	/* 9. Clone, id maps, "go"; v1 cgroups made while the child builds
+	 *    its mounts, and the filter to the child (spawn.c). */
+	jail_spawn_or_die(cfg, &j);
+	if (cfg->cg_deferred) {
+		create_deferred_cgroups_or_die(cfg, &j);
+		timing_mark("cgroups created (while the jail is built)");
+	}
+	jail_send_filter(&j, filter);
 	cgroup_close_join(&cfg->cg); /* the init has its own copies */
 	/* 9b. Work the jail does not wait for, while its init builds it: the
 	 *     files its usage is read from at the end, and the leftovers of

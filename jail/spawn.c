@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "jail/caps.h"
+#include "jail/cgdefer.h"
 #include "jail/exitcodes.h"
 #include "jail/landlock.h"
 #include "jail/limits.h"
@@ -296,6 +297,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	struct mount_sources src;
 	int landlock_abi;
 	struct status_msg go;
+	unsigned cg_flags;
 	ssize_t n;
 	int out_fd;
 
@@ -308,9 +310,10 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	if (n != (ssize_t)sizeof(go) || go.kind != ST_GO)
 		_exit(EXIT_SETUP);
 	timing_child_mark(TS_GO);
-	/* 1b. cgroup v1: into the jail's cgroups, first, so what the setup
-	 *     allocates is charged there too (v2: born there, by clone3). */
-	{
+	/* 1b. cgroup v1 made before the clone: into the jail's cgroups, first
+	 *     (v2: born there, by clone3; v1 made while the jail is built:
+	 *     after the mounts, step 6b). */
+	if (!cfg->cg_deferred) {
 		struct cgroup_jail cg = cfg->cg; /* this process's copy of the fds */
 		int r = cgroup_join_self(&cg);
 
@@ -348,11 +351,19 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	/* 6. Loopback up and the fixed hostname (need CAP_NET_ADMIN/SYS_ADMIN). */
 	net_setup_child_or_die();
 	timing_child_mark(TS_NET);
+	/* 6b. v1 cgroups made while the jail was built: join them now, before
+	 *     anything of the program's exists (cgdefer.h). */
+	if (cfg->cg_deferred)
+		cg_flags = cgdefer_join_or_die(fds->status);
+	else
+		cg_flags = (cfg->cg.version == CG_V1 ? CGDEFER_JOINED : 0) |
+			   (cfg->cg.pids ? CGDEFER_PIDS : 0);
+	timing_child_mark(TS_CGROUP);
 	read_filter_or_die(fds->bpf, &prog);
 	timing_child_mark(TS_FILTER_READ);
-	/* cgroup v1: in the jail's cgroups since step 1b, so the cgroup
-	 * namespace starts here: the jail sees its own cgroup as "/", no host
-	 * path (v2 was born there, in the namespace clone3 made). */
+	/* cgroup v1: in the jail's cgroups now, so the cgroup namespace starts
+	 * here: the jail sees its own cgroup as "/", no host path (v2 was born
+	 * there, in the namespace clone3 made; without cgroups clone made it). */
 	if (cfg->cg.version == CG_V1 && unshare(CLONE_NEWCGROUP) < 0)
 		die("cgroup namespace", errno, NULL);
 	/* 7. Descriptors: 0-2 the program's streams, 3 the bridge, 4 status
@@ -377,7 +388,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	limits_ucounts_child_or_die();
 	timing_child_mark(TS_UCOUNTS);
 	/* 8b. rlimits before seccomp, so the filter need not allow prlimit64. */
-	limits_setup_child_or_die(&cfg->policy.limits, cfg->cg.pids);
+	limits_setup_child_or_die(&cfg->policy.limits, cg_flags & CGDEFER_PIDS);
 	timing_child_mark(TS_RLIMITS);
 	/* 9. No capabilities, locked securebits, no_new_privs. */
 	caps_drop_child_or_die();
@@ -453,12 +464,12 @@ static _Noreturn void abort_child_and_die(struct jail *j, const char *step, int 
 	die(step, err, NULL);
 }
 
-void jail_spawn_or_die(const struct config *cfg, const struct bpf_blob *filter, struct jail *j)
+void jail_spawn_or_die(const struct config *cfg, struct jail *j)
 {
 	int status[2], bridge[2], bpf[2], in[2] = { -1, -1 }, out[2] = { -1, -1 },
 					  err[2] = { -1, -1 };
 	struct clone_args ca = { 0 };
-	int pidfd = -1, r;
+	int pidfd = -1;
 	long pid;
 
 	memset(j, 0, sizeof(*j));
@@ -548,16 +559,29 @@ void jail_spawn_or_die(const struct config *cfg, const struct bpf_blob *filter, 
 	}
 	userns_setup_parent_or_die(j->pid, cfg->host_uid, cfg->host_gid);
 	timing_mark("id maps written");
+	j->bpf_fd = bpf[1];
 	if (status_send(j->status_fd, ST_GO, 0, 0, NULL, NULL) < 0)
 		abort_child_and_die(j, "start jail", errno);
-	/* Send the BPF now, while the child builds its mounts. On failure
-	 * the child gets no complete filter and refuses to go on (fail
-	 * closed); it reports that itself, and so does a child that died first. */
-	r = send_filter(filter, bpf[1]);
+}
+
+void jail_send_filter(struct jail *j, const struct bpf_blob *filter)
+{
+	/* While the child builds its mounts. On failure the child gets no
+	 * complete filter and refuses to go on (fail closed); it reports that
+	 * itself, and so does a child that died first. */
+	int r = send_filter(filter, j->bpf_fd);
+
 	timing_mark("seccomp filter sent");
-	(void)close(bpf[1]);
+	(void)close(j->bpf_fd);
+	j->bpf_fd = -1;
 	if (r < 0)
 		log_verbose("sending the seccomp filter: %s", strerror(-r));
+}
+
+void jail_abort(struct jail *j)
+{
+	(void)kill(j->pid, SIGKILL);
+	(void)waitpid(j->pid, NULL, __WALL);
 }
 
 /* What the jail's init and the program's first moments do after the

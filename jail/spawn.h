@@ -25,6 +25,7 @@ struct jail {
 	int stdout_fd; /* read end of the program's stdout (the pty master with a terminal) */
 	int stderr_fd; /* read end of the program's stderr, or -1 with a terminal */
 	int pty_fd;    /* pty master, or -1 */
+	int bpf_fd;    /* the filter's pipe to the init, until jail_send_filter */
 	uint64_t start_ns;
 };
 
@@ -37,6 +38,15 @@ void spawn_note_process_strings(int argc, char **argv, char **envp);
  * filter. 0, or -EPERM with the refused syscalls, comma-separated, in err. */
 int spawn_check_policy(const struct config *cfg, char *err, size_t errlen);
 
-void jail_spawn_or_die(const struct config *cfg, const struct bpf_blob *filter, struct jail *j);
+/* Clone the jail's init, write its id maps and tell it to build the jail.
+ * Then, while it does: its v1 cgroups (cgdefer.h) if cfg->cg_deferred, and
+ * jail_send_filter. */
+void jail_spawn_or_die(const struct config *cfg, struct jail *j);
+
+/* The BPF to the init (it refuses to go on without the whole filter). */
+void jail_send_filter(struct jail *j, const struct bpf_blob *filter);
+
+/* Kill and reap the init before a setup error ends the launcher. */
+void jail_abort(struct jail *j);
 
 #endif

@@ -22,6 +22,8 @@ enum status_kind {
 	ST_LANDLOCK,	/* value: the Landlock ABI applied (0: none) */
 	ST_ENFORCED,	/* detail: the self-check's "key=value ..." read-back */
 	ST_NOTIFY_FD,	/* carries the seccomp listener via SCM_RIGHTS */
+	ST_CGROUP_FD,	/* launcher -> init: a v1 `tasks` file to join (SCM_RIGHTS) */
+	ST_CGROUP_DONE, /* launcher -> init: value: CGDEFER_* flags (cgdefer.h) */
 	ST_TIMINGS,	/* value: count; detail: struct timing_wire[count]; err: the
 			 * init's CPU time so far in microseconds (-1 if unknown) */
 };

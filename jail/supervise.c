@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +301,10 @@ static void end_kind(struct supervisor *s, int st)
 		o->signal = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
 	}
 }
+
+/* How long the init may take to exit after the result is out, before it is
+ * killed: the program's teardown (several ms with pandas) and its own. */
+#define REAP_LATE_MS 2000
 
 /* How long the loop looks for the runner's exit after its "exit" message:
  * the runner calls _exit right after, and its teardown takes longer. */
@@ -610,9 +615,19 @@ void supervise_reap_late(struct jail *j)
 
 	if (j->pidfd < 0)
 		return;
-	/* it is exiting already; the kill makes sure of it, should the end
-	 * record have come from anything but its last words */
-	(void)syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
+	/* It is on its way out: it reaps the program (whose CPU time then
+	 * counts in the launcher's own rusage, as before the early end) and
+	 * exits. Should it not within REAP_LATE_MS, it is killed. */
+	{
+		struct pollfd pfd = { .fd = j->pidfd, .events = POLLIN };
+		int n;
+
+		do
+			n = poll(&pfd, 1, REAP_LATE_MS);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			(void)syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
+	}
 	do
 		p = waitpid(j->pid, &st, __WALL);
 	while (p < 0 && errno == EINTR);

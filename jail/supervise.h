@@ -43,9 +43,10 @@ void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns);
  * END_INTERNAL, with the jail killed and reaped. */
 void supervise_wait(struct supervisor *s);
 
-/* The jail's init, when the loop ended on its end record (the program done,
- * every other process reaped) rather than on its exit: kill and reap it.
- * After the result is out, before the cgroups go. Nothing if reaped. */
+/* The jail's init, when the loop ended before its exit (on its end record,
+ * or on the runner seen inside its exit): wait for it to exit (killed after
+ * 2 s) and reap it. After the result is out, before the cgroups go. Nothing
+ * if reaped. */
 void supervise_reap_late(struct jail *j);
 
 void supervise_free(struct supervisor *s);

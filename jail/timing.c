@@ -15,6 +15,7 @@ static const char *const child_names[TS_CHILD_COUNT] = {
 	[TS_USERNS] = "jail: sandbox user",
 	[TS_MOUNTS] = "jail: mounts and pivot_root",
 	[TS_NET] = "jail: loopback and hostname",
+	[TS_CGROUP] = "jail: in its cgroups",
 	[TS_FILTER_READ] = "jail: seccomp filter received",
 	[TS_FDS] = "jail: descriptors arranged",
 	[TS_UCOUNTS] = "jail: namespace counts capped",

@@ -19,6 +19,7 @@ enum timing_child_step {
 	TS_USERNS,	/* the sandbox user */
 	TS_MOUNTS,	/* the root, binds, /proc, /dev, pivot_root */
 	TS_NET,		/* loopback and hostname */
+	TS_CGROUP,	/* in the jail's cgroups, v1 made while the jail was built */
 	TS_FILTER_READ, /* the BPF, from the launcher */
 	TS_FDS,		/* descriptors arranged */
 	TS_UCOUNTS,	/* per-namespace counts capped */

@@ -234,6 +234,18 @@ if [ "$cgroup_mode" = v1 ]; then
 	n=0
 	for c in memory pids cpu cpuacct; do [ -e "$HOSTCG/$c$parent" ] && n=$((n + 1)); done
 	is "$n" 0 "--cgroup-parent missing: not created in any hierarchy"
+	# v1 cgroups are made while the jail's init builds the jail: the init
+	# existed when the creation failed, and must be gone (killed and reaped)
+	"$PY" - "$ACTJAIL" "$parent" <<'PY' >"$T/left"
+import ctypes, os, subprocess, sys, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+r = subprocess.run([sys.argv[1], "run", "--cgroup-parent", sys.argv[2], "-"], input=b"pass",
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+time.sleep(0.3)
+with open("/proc/self/task/%d/children" % os.getpid()) as f:
+    print(r.returncode, len(f.read().split()))
+PY
+	is "$(cat "$T/left")" "125 0" "--cgroup-parent missing: exit 125, and no process of the jail is left (not even a zombie)"
 	for c in memory pids cpu cpuacct; do [ -d "$HOSTCG/$c" ] && mkdir "$HOSTCG/$c$parent"; done
 	echo 'pass' | "$ACTJAIL" run --json --verbose --cgroup-parent "$parent" - >"$T/result.json" 2>"$T/stderr"
 	is "$(field 'r["status"]')" ok "--cgroup-parent: the run works"
