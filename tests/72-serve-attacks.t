@@ -7,7 +7,9 @@
 # host files (/etc/shadow, a host canary); write outside /tmp and /output; a
 # TCP connect to a canary on the host's 127.0.0.1 and to the outside world;
 # a fork bomb under the policy's pids limit until the deadline; a refused
-# syscall, then sleeping past the deadline; signals to pid 1 and ptrace.
+# syscall, then sleeping past the deadline; signals to pid 1 and ptrace; the
+# runner's exit message forged by a program that goes on; processes left
+# behind (gone when the result comes).
 #
 # Outside checks, as tests/lib.sh's attack_end makes them: the host
 # directory and its secret are untouched, the canary accepted nothing, the
@@ -132,6 +134,30 @@ child.wait()
 print(json.dumps(res))
 """
 
+# the runner's last words forged: the run must go on to the real end
+FORGED_EXIT = r"""import json, os, time
+os.write(3, b'{"op":"exit","status":0}\n')
+print(json.dumps({"forged": True}), flush=True)
+for i in range(30):
+    with open("/output/late", "w") as f:
+        f.write(str(i))
+    time.sleep(0.02)
+print("still here", flush=True)
+os._exit(7)
+"""
+
+# processes left behind: gone before the result, whichever way it ran
+LEFTOVERS = r"""import json, os, subprocess, time
+subprocess.Popen(["/usr/bin/sleep", "1000", "@MARK@"], start_new_session=True)
+subprocess.Popen(["/usr/bin/python3", "-c",
+                  "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                  "while True:\n    open('/output/count', 'w').write(str(time.time())); time.sleep(0.001)",
+                  "@MARK@"])
+while not os.path.exists("/output/count"):
+    time.sleep(0.01)
+print(json.dumps({"left": 2}))
+"""
+
 
 def summary(r):
     """what must be the same whichever way the program ran"""
@@ -171,6 +197,7 @@ def body():
     canary = Canary()
     mark = marker()
     on_exit(lambda: kill_marker(r"^sleep 1000 %s$" % mark))
+    on_exit(lambda: kill_marker(r"(?s)(sleep 1000 |python3 -c .* )%s$" % mark))
     pol = make_policy(os.path.join(T, "policy.json"), pids=32)
     S = Server("--pool", "2", "--concurrency", "2", "--policy", pol, name="a")
     c = S.client()
@@ -281,6 +308,23 @@ def body():
                     "attach init": "EPERM", "attach child": "EPERM"},
         "pid1: SIGKILL and SIGTERM to pid 1 change nothing; ptrace attach: EPERM")
     is_([v[1:] for v in w.get("violations", [])], [["ptrace", None, 2]], "pid1: ptrace reported twice")
+
+    # ---- the runner's exit message forged, then the program goes on ------------------------------------------
+    out, w = three_ways("forged", FORGED_EXIT, 20)
+    is_(w["seen"], {"forged": True}, "forged exit: the program ran")
+    is_([(out[way][0].get("exit_code"), out[way][0].get("stdout", "").endswith("still here\n"))
+         for way in ("run", "warm", "cold")], [(7, True)] * 3,
+        "forged exit: run, warm and cold end at the real exit (7), with what came after")
+    is_([out[way][0].get("output_files", {}).get("late") for way in ("warm", "cold")], ["Mjk="] * 2,
+        "forged exit: the server returns the file as last written (29), warm and cold")
+
+    # ---- processes left behind -------------------------------------------------------------------------------
+    out, w = three_ways("leftovers", LEFTOVERS, 20)
+    is_((w.get("status"), w["seen"]), ("ok", {"left": 2}), "leftovers: the program ran and ended")
+    is_(procs(r"(?s)(sleep 1000 |python3 -c .* )%s$" % mark), [],
+        "leftovers: none of them runs once the three results are in (no waiting)")
+    ok(all(out[way][0].get("output_files", {}).get("count") for way in ("warm", "cold")),
+       "leftovers: the writer's file is returned, warm and cold")
 
     # ---- outside -----------------------------------------------------------------------------------------------
     is_(S.health().get("ok"), True, "outside: the server is healthy after all of it")
