@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,7 +309,7 @@ static void end_kind(struct supervisor *s, int st)
 
 /* How long the loop looks for the runner's exit after its "exit" message:
  * the runner calls _exit right after, and its teardown takes longer. */
-#define EXIT_LOOK_NS 300000u
+#define EXIT_LOOK_NS 1000000u
 
 /* The runner said it exits: if /proc shows that only its exit is left
  * (exitseen.h), the run ends now with that status, its teardown off the
@@ -325,6 +326,10 @@ static void look_for_exit(struct supervisor *s)
 		return;
 	until = now_ns() + EXIT_LOOK_NS;
 	do {
+		struct pollfd report = { .fd = s->j->status_fd, .events = POLLIN };
+
+		/* the runner may be waiting for this CPU to reach its exit */
+		(void)sched_yield();
 		if (exit_seen(s->j->pid)) {
 			s->got_end = s->emptied = true;
 			s->o->end = END_EXITED;
@@ -332,6 +337,9 @@ static void look_for_exit(struct supervisor *s)
 			timing_mark("program exiting (seen from the launcher)");
 			return;
 		}
+		/* the runner was quicker: the init's report is there already */
+		if (poll(&report, 1, 0) != 0)
+			return;
 	} while (now_ns() < until);
 }
 
