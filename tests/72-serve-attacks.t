@@ -323,7 +323,8 @@ def body():
     is_((w.get("status"), w["seen"]), ("ok", {"left": 2}), "leftovers: the program ran and ended")
     is_(procs(r"(?s)(sleep 1000 |python3 -c .* )%s$" % mark), [],
         "leftovers: none of them runs once the three results are in (no waiting)")
-    ok(all(out[way][0].get("output_files", {}).get("count") for way in ("warm", "cold")),
+    # (as it was when the writer died: maybe just truncated, so maybe empty)
+    ok(all("count" in (out[way][0].get("output_files") or {}) for way in ("warm", "cold")),
        "leftovers: the writer's file is returned, warm and cold")
 
     # ---- outside -----------------------------------------------------------------------------------------------
