@@ -344,10 +344,12 @@ static void look_for_exit(struct supervisor *s)
 }
 
 /* The init reported the program's end with every other process of the jail
- * reaped: the run is over, though the init itself may still be tearing the
- * namespaces down. Its usage is that of the reaped processes (the init's
- * own is the launcher's, timings.launcher_cpu_ms); the init is reaped after
- * the result (supervise_reap_late). */
+ * reaped, or the runner was seen inside its exit (look_for_exit): the run is
+ * over, though the kernel may still be tearing the runner or the namespaces
+ * down. The usage is the cgroup's where there is one, else that of the
+ * processes the init reaped (the init's own is the launcher's,
+ * timings.launcher_cpu_ms); the init is reaped after the result
+ * (supervise_reap_late). */
 static void ended_early(struct supervisor *s)
 {
 	struct rusage ru;
