@@ -144,6 +144,15 @@ def verbose_run(code, *extra, timeout=60):
     return r, p.stderr.decode(errors="replace"), took
 
 
+def captured(out, name):
+    """a captured file's text, None if it is not there"""
+    try:
+        with open(os.path.join(out, name)) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
 def exit_hint_checks():
     """The runner's {"op":"exit"} is a hint: the run ends on it only when
     /proc shows nothing but that exit is left (jail/exitseen.c); a program
@@ -177,12 +186,7 @@ def exit_hint_checks():
               "print('still here', flush=True)\n"
               "os._exit(7)\n")
     r, err, _ = verbose_run(forged, "--output", out)
-    try:
-        with open(os.path.join(out, "late")) as f:
-            late = f.read()
-    except OSError:
-        late = None
-    is_((r.get("exit_code"), r.get("stdout"), late), (7, "still here\n", "29"),
+    is_((r.get("exit_code"), r.get("stdout"), captured(out, "late")), (7, "still here\n", "29"),
         "forged exit hint: the run goes on to the real exit (7), output and files whole")
     ok(SEEN not in err, "forged exit hint: ...the launcher did not take it")
 
@@ -204,12 +208,7 @@ def exit_hint_checks():
               "os.write(3, b'{\"op\":\"exit\",\"status\":0}\\n')\n"
               "ctypes.CDLL(None).syscall(60, 0)\n")  # SYS_exit: this thread only
     r, err, _ = verbose_run(thread, "--output", out)
-    try:
-        with open(os.path.join(out, "thread")) as f:
-            th = f.read()
-    except OSError:
-        th = None
-    is_((r.get("exit_code"), r.get("stdout"), th), (5, "thread done\n", "done"),
+    is_((r.get("exit_code"), r.get("stdout"), captured(out, "thread")), (5, "thread done\n", "done"),
         "exit hint, then the main thread alone exits: the other thread's work and status count")
     ok(SEEN not in err, "exit hint with a thread left: ...the launcher did not take it")
 
