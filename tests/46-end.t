@@ -197,6 +197,31 @@ def exit_hint_checks():
         "forged exit hint, then a long sleep: a timeout at the deadline, output kept")
     ok(1.5 < took < 15, "forged exit hint: ...ended at the deadline (%.1f s)" % took)
 
+    # the same as exec, with a refused syscall (a seccomp notification) after the
+    # hint and a flood of output, then past the deadline
+    prog = os.path.join(serve_client.T, "hint-exec.py")
+    with open(prog, "w") as f:
+        f.write("import ctypes, os, sys, time\n"
+                "os.write(3, b'{\"op\":\"exit\",\"status\":0}\\n')\n"
+                "ctypes.CDLL(None, use_errno=True).syscall(250, 1, 0, 0, 0, 0)\n"
+                "sys.stdout.write('y' * 200000); print('on', flush=True)\n"
+                "time.sleep(30)\n")
+    os.chmod(prog, 0o644)
+    t0 = time.monotonic()
+    p = subprocess.run([ACTJAIL, "exec", "--json", "--verbose", "--timeout", "2", "--input", serve_client.T,
+                        "--", "/usr/bin/python3", "/input/hint-exec.py"],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    took = time.monotonic() - t0
+    try:
+        r = json.loads(p.stdout)
+    except ValueError:
+        r = {}
+    is_((r.get("status"), r.get("stdout", "").endswith("on\n"), [v.get("syscall") for v in r.get("violations") or []]),
+        ("timeout", True, ["keyctl"]),
+        "exec: forged hint, a refused call, 200 KB of output, then a sleep: timeout, output and violation kept")
+    ok(1.5 < took < 15 and SEEN not in p.stderr.decode(errors="replace"),
+       "exec: ...at the deadline (%.1f s), the hint not taken" % took)
+
     # the main thread leaves with exit(2) after the hint; another thread goes on
     thread = ("import ctypes, os, threading, time\n"
               "def later():\n"
