@@ -4,14 +4,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/mount.h>
-#include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "jail/log.h"
@@ -135,31 +133,39 @@ int limits_read_ucount(const char *name)
 }
 
 /*
- * The jail's /proc/sys is read-only by now (mount.c), and must stay so for
- * the program. The sysctl files resolve against the writer's user namespace
- * whatever procfs they are opened through (kernel/ucount.c set_lookup), and
- * a writer with CAP_SYS_RESOURCE there may change them (set_permissions).
- * So they are written through a detached copy of the jail's /proc mount
- * without its submounts (open_tree(2) OPEN_TREE_CLONE, not AT_RECURSIVE): the
- * copy has no read-only /proc/sys on top, appears in no mount table, and is
- * gone with its descriptor. The jail's own mounts never change.
+ * The jail's /proc/sys is read-only for the program, and must stay so. The
+ * sysctl files resolve against the writer's user namespace whatever procfs
+ * they are opened through (kernel/ucount.c set_lookup), and a writer with
+ * CAP_SYS_RESOURCE there may change them (set_permissions). So the init
+ * opens /proc/sys/user of the jail's own procfs before mount.c covers
+ * /proc/sys with a read-only bind: lookups below that descriptor stay on the
+ * writable procfs mount, while every path lookup meets the read-only one.
+ * No mount is made for it (a detached copy of /proc, as before, cost an RCU
+ * grace period when its descriptor closed), and the descriptor is closed
+ * here, before the program exists (and close-on-exec besides).
  */
+static int ucounts_dir = -1;
+static bool ucounts_absent;
+
+void limits_ucounts_open_child_or_die(const char *proc_sys_user)
+{
+	ucounts_dir = open(proc_sys_user, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (ucounts_dir < 0 && errno == ENOENT)
+		ucounts_absent = true; /* a kernel without these limits (< 4.9, or no sysctl) */
+	else if (ucounts_dir < 0)
+		die("limit user namespace counts", errno, "open %s", proc_sys_user);
+}
+
 void limits_ucounts_child_or_die(void)
 {
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
-					   RESOLVE_NO_MAGICLINKS };
-	_cleanup_close_ int tree = -1, dir = -1;
+	_cleanup_close_ int dir = ucounts_dir;
 	char path[64], text[32];
 
-	tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0)
-		die("limit user namespace counts", errno, "copy the /proc mount");
-	dir = (int)syscall(SYS_openat2, tree, "sys/user", &how, sizeof(how));
-	if (dir < 0 && errno == ENOENT)
-		return; /* a kernel without these limits (< 4.9, or no sysctl) */
+	ucounts_dir = -1;
+	if (ucounts_absent)
+		return;
 	if (dir < 0)
-		die("limit user namespace counts", errno, "open /proc/sys/user");
+		die("limit user namespace counts", EBADF, "/proc/sys/user was not opened");
 	for (size_t i = 0; i < limits_nucounts; i++) {
 		const struct limits_ucount *u = &limits_ucounts[i];
 		_cleanup_close_ int fd = -1;

@@ -38,11 +38,21 @@ extern const struct limits_ucount limits_ucounts[];
 extern const size_t limits_nucounts;
 
 /*
+ * Open /proc/sys/user of the jail's fresh procfs (a path such as
+ * NEWROOT "/proc/sys/user"), before a read-only bind covers /proc/sys: the
+ * descriptor is how limits_ucounts_child_or_die() writes. A kernel without
+ * these limits (no such directory) is remembered, not an error.
+ */
+void limits_ucounts_open_child_or_die(const char *proc_sys_user);
+
+/*
  * Set every cap of limits_ucounts in the calling process's own user
- * namespace and read each back; a limit this kernel lacks (no such file) is
- * skipped. Needs CAP_SYS_RESOURCE in that namespace, so it runs before the
- * capabilities are dropped, and after the last namespace the jail's init
- * creates itself (the cgroup v1 unshare). Dies naming the limit otherwise.
+ * namespace, through the directory opened above, and read each back; a
+ * limit this kernel lacks (no such file) is skipped. Needs CAP_SYS_RESOURCE
+ * in that namespace, so it runs before the capabilities are dropped, and
+ * after the last namespace the jail's init creates itself (the cgroup v1
+ * unshare); and before the descriptors are arranged, which closes every
+ * other one. Closes the directory. Dies naming the limit otherwise.
  */
 void limits_ucounts_child_or_die(void);
 

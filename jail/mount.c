@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jail/limits.h"
 #include "jail/log.h"
 #include "jail/util.h"
 
@@ -550,6 +551,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	 * a user namespace unless a fully visible one exists (mount_too_revealing). */
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		die("mount proc", errno, NULL);
+	limits_ucounts_open_child_or_die(NEWROOT "/proc/sys/user");
 	{
 		_cleanup_close_ int fd = open(NEWROOT "/proc/sys", O_PATH | O_CLOEXEC);
 

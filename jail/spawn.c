@@ -366,6 +366,12 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	 * there, in the namespace clone3 made; without cgroups clone made it). */
 	if (cfg->cg.version == CG_V1 && unshare(CLONE_NEWCGROUP) < 0)
 		die("cgroup namespace", errno, NULL);
+	/* 6c. Cap the user namespace's per-user counts (inotify, namespaces):
+	 *     with CAP_SYS_RESOURCE in it, so before the capabilities go; after
+	 *     the cgroup v1 unshare, the last namespace init makes itself; before
+	 *     step 7 closes the /proc/sys/user descriptor mount.c opened. */
+	limits_ucounts_child_or_die();
+	timing_child_mark(TS_UCOUNTS);
 	/* 7. Descriptors: 0-2 the program's streams, 3 the bridge, 4 status
 	 *    (close-on-exec), nothing else (close_range(2)). */
 	fds->status = lift_fd_or_die(fds->status);
@@ -382,12 +388,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	if (syscall(SYS_close_range, FD_FIRST_FREE, ~0U, 0) < 0)
 		die("close descriptors", errno, NULL);
 	timing_child_mark(TS_FDS);
-	/* 8. Cap the user namespace's per-user counts (inotify, namespaces):
-	 *    with CAP_SYS_RESOURCE in it, so before the capabilities go; after
-	 *    the cgroup v1 unshare, the last namespace init makes itself. */
-	limits_ucounts_child_or_die();
-	timing_child_mark(TS_UCOUNTS);
-	/* 8b. rlimits before seccomp, so the filter need not allow prlimit64. */
+	/* 8. rlimits before seccomp, so the filter need not allow prlimit64. */
 	limits_setup_child_or_die(&cfg->policy.limits, cg_flags & CGDEFER_PIDS);
 	timing_child_mark(TS_RLIMITS);
 	/* 9. No capabilities, locked securebits, no_new_privs. */

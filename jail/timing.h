@@ -21,8 +21,8 @@ enum timing_child_step {
 	TS_NET,		/* loopback and hostname */
 	TS_CGROUP,	/* in the jail's cgroups, v1 made while the jail was built */
 	TS_FILTER_READ, /* the BPF, from the launcher */
-	TS_FDS,		/* descriptors arranged */
 	TS_UCOUNTS,	/* per-namespace counts capped */
+	TS_FDS,		/* descriptors arranged */
 	TS_RLIMITS,
 	TS_CAPS,
 	TS_LANDLOCK,
