@@ -57,6 +57,8 @@ struct config {
 	struct toolset tools;	   /* command tools (--tool, --tools) */
 	int relay_fd;		   /* --relay-fd, or -1 */
 	int warm_fd;		   /* --warm-fd (actjail serve's workers), or -1 */
+	bool warm_input;	   /* warm, nothing bound at /input: an empty tmpfs there,
+				    * written from outside at the hand-over (warm.h) */
 	bool transcript;	   /* record arguments and results of tool calls */
 	const char *cgroup_parent; /* --cgroup-parent, else the policy's, else NULL */
 	bool no_cgroup;		   /* --no-cgroup */

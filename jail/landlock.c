@@ -112,6 +112,8 @@ int landlock_setup_child_or_die(const struct config *cfg)
 	for (unsigned i = 0; i < cfg->nmounts; i++)
 		allow_or_die(ruleset, cfg->mounts[i].target,
 			     LL_FS_READ_FILE | LL_FS_READ_DIR | LL_FS_EXECUTE, fs, true);
+	if (cfg->warm_input) /* the request's files (mount.c warm_input_or_die) */
+		allow_or_die(ruleset, "/input", LL_FS_READ_FILE | LL_FS_READ_DIR, fs, true);
 	allow_or_die(ruleset, "/dev",
 		     LL_FS_READ_FILE | LL_FS_WRITE_FILE | LL_FS_READ_DIR | LL_FS_TRUNCATE |
 			     LL_FS_IOCTL_DEV,

@@ -592,6 +592,13 @@ int main(int argc, char **argv, char **envp)
 	}
 	if (cfg.warm_fd >= 0 && cfg.mode != MODE_RUN)
 		usage_error("--warm-fd: run only");
+	/* a warm jail's /input: the request's files, written at the hand-over,
+	 * unless the command line binds something there */
+	cfg.warm_input = cfg.warm_fd >= 0;
+	for (size_t i = 0; i < cfg.nmounts; i++)
+		if (!strcmp(cfg.mounts[i].target, "/input") ||
+		    !strncmp(cfg.mounts[i].target, "/input/", 7))
+			cfg.warm_input = false;
 	for (size_t i = 0; i < cfg.tools.n; i++)
 		if (!cfg.tools.tools[i].command && cfg.relay_fd < 0)
 			usage_error("tool %s has no command: the relay serves it, and there is no "

@@ -17,6 +17,7 @@
 #include "jail/limits.h"
 #include "jail/log.h"
 #include "jail/util.h"
+#include "jail/warm.h"
 
 /* The new root is assembled on top of the host's /tmp in our private mount
  * namespace (nothing propagates: see mount_setup_child_or_die), then entered
@@ -478,7 +479,32 @@ static void mount_devpts_or_die(void)
 		die("create mount point", errno, "/dev/ptmx");
 }
 
-int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src)
+/*
+ * A warm jail's /input (config.h warm_input): an empty tmpfs, owned by the
+ * jail's user, big enough for what one hand-over can carry (a go line is at
+ * most max_message_bytes, base64 inside). The launcher gets a detached copy
+ * of this mount: the same file system, writable, in no mount table; the
+ * jail's own mount is made read-only with the rest, so the program reads
+ * the request's files and can change none (EROFS, and no capability to
+ * remount). The copy never enters the jail.
+ */
+static int warm_input_or_die(const struct limits *l)
+{
+	char opts[128];
+	int tree;
+
+	(void)snprintf(opts, sizeof(opts), "size=%lluk,nr_inodes=%u,mode=0755,uid=%u,gid=%u",
+		       (unsigned long long)((l->max_message_bytes + 1023) / 1024),
+		       WARM_INPUT_MAX_FILES + 1, JAIL_UID, JAIL_GID);
+	mkdir_or_die(NEWROOT "/input", 0755);
+	tmpfs_or_die(NEWROOT "/input", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts);
+	tree = open_tree(AT_FDCWD, NEWROOT "/input", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		die("warm /input", errno, "copy the mount");
+	return tree;
+}
+
+int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src, int *input)
 {
 	const struct limits *l = &cfg->policy.limits;
 	char opts[128], path[256];
@@ -576,6 +602,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	out = open(NEWROOT "/output", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (out < 0)
 		die("open /output", errno, NULL);
+	*input = cfg->warm_input ? warm_input_or_die(l) : -1;
 
 	/* Enter the new root: pivot_root(".", ".") stacks the old root on top
 	 * of the new one, and the lazy unmount then detaches it (pivot_root(2)). */
@@ -590,6 +617,8 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 
 	/* Read-only last, once /etc is written and every mount point exists. */
 	setattr_or_die("/dev", MOUNT_ATTR_RDONLY, 0);
+	if (cfg->warm_input)
+		setattr_or_die("/input", MOUNT_ATTR_RDONLY, 0);
 	setattr_or_die("/", MOUNT_ATTR_RDONLY, 0);
 	return out;
 }

@@ -55,7 +55,10 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
 			       struct mount_sources *src);
 
 /* Build the root, pivot into it and make it read-only. Returns an
- * O_RDONLY|O_DIRECTORY descriptor on the /output tmpfs for capture. */
-int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src);
+ * O_RDONLY|O_DIRECTORY descriptor on the /output tmpfs for capture. With
+ * cfg->warm_input, *input is a detached, writable copy of the /input tmpfs
+ * (open_tree(2) OPEN_TREE_CLONE), which the jail itself sees read-only;
+ * else -1. */
+int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src, int *input);
 
 #endif

@@ -26,6 +26,7 @@ enum status_kind {
 	ST_CGROUP_DONE, /* launcher -> init: value: CGDEFER_* flags (cgdefer.h) */
 	ST_TIMINGS,	/* value: count; detail: struct timing_wire[count]; err: the
 			 * init's CPU time so far in microseconds (-1 if unknown) */
+	ST_INPUT_FD,	/* a warm jail's writable copy of /input (SCM_RIGHTS) */
 };
 
 /* Room for the self-check's record (ST_ENFORCED), which grows with each layer. */

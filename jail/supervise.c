@@ -166,6 +166,12 @@ static void status_record(struct supervisor *s, const struct status_msg *m, int 
 			passed_fd = -1;
 		}
 		break;
+	case ST_INPUT_FD:
+		if (passed_fd >= 0 && s->warm.fd >= 0 && s->warm.input_fd < 0) {
+			s->warm.input_fd = passed_fd;
+			passed_fd = -1;
+		}
+		break;
 	case ST_READY:
 		s->ready = true;
 		break;

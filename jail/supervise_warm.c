@@ -127,6 +127,14 @@ void warm_event(struct supervisor *s)
 			return;
 		}
 	}
+	/* the request's files, before the deadline counts */
+	r = warm_write_inputs(&s->warm, s->cfg->host_uid, s->cfg->host_gid);
+	if (r < 0) {
+		log_error("warm: %s", s->warm.err);
+		sup_fail_run(s, "write input", -r);
+		(void)snprintf(s->o->setup_detail, sizeof(s->o->setup_detail), "%s", s->warm.err);
+		return;
+	}
 	s->cfg->policy.limits.memory_mib = s->warm.go.memory_mib;
 	s->cfg->policy.limits.timeout_ms = s->warm.go.timeout_ms;
 	s->cfg->code = s->warm.go.code;

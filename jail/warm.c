@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,11 +16,13 @@
 #include "bridge/message.h"
 #include "jail/evloop.h"
 #include "jail/util.h"
+#include "serve/base64.h"
 
 int warm_init(struct warm *w, int fd, size_t max_line)
 {
 	memset(w, 0, sizeof(*w));
 	w->fd = fd;
+	w->input_fd = -1;
 	frame_reader_init(&w->in, max_line);
 	return fd_nonblock(fd);
 }
@@ -30,6 +33,115 @@ void warm_free(struct warm *w)
 	free(w->go.code);
 	free(w->go.tools_json);
 	w->go.code = w->go.tools_json = NULL;
+	for (size_t i = 0; i < w->go.ninputs; i++) {
+		free(w->go.inputs[i].name);
+		free(w->go.inputs[i].data);
+	}
+	free(w->go.inputs);
+	w->go.inputs = NULL;
+	w->go.ninputs = 0;
+	if (w->input_fd >= 0)
+		(void)close(w->input_fd);
+	w->input_fd = -1;
+}
+
+bool warm_input_name(const char *s, size_t n)
+{
+	if (!n || n > 255 || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == '/' || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* The go's "input": null, or an object of file name to base64. */
+static int parse_inputs(struct warm *w, const struct json_node *v)
+{
+	if (!v || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_OBJECT || v->u.object.len > WARM_INPUT_MAX_FILES) {
+		(void)snprintf(w->err, sizeof(w->err),
+			       "go: input must be an object of at most %d files", WARM_INPUT_MAX_FILES);
+		return -EPROTO;
+	}
+	w->go.inputs = xcalloc(v->u.object.len ? v->u.object.len : 1, sizeof(*w->go.inputs));
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		const char *name = v->u.object.keys[i];
+		size_t nlen = v->u.object.key_lens[i];
+		const struct json_node *b = v->u.object.values[i];
+		struct warm_input *in = &w->go.inputs[w->go.ninputs];
+		long n;
+
+		if (!warm_input_name(name, nlen) || strlen(name) != nlen) {
+			(void)snprintf(w->err, sizeof(w->err), "go: input: '%.64s' is not a file name",
+				       name);
+			return -EPROTO;
+		}
+		if (b->type != JSON_STRING) {
+			(void)snprintf(w->err, sizeof(w->err), "go: input.%.64s: not a string", name);
+			return -EPROTO;
+		}
+		in->data = xmalloc(b->u.string.len / 4 * 3 + 1);
+		n = base64_decode(b->u.string.ptr, b->u.string.len, in->data);
+		in->name = xstrdup(name);
+		w->go.ninputs++;
+		if (n < 0) {
+			(void)snprintf(w->err, sizeof(w->err), "go: input.%.64s: not base64", name);
+			return -EPROTO;
+		}
+		in->len = (size_t)n;
+	}
+	return 0;
+}
+
+static int write_one(int dirfd, const struct warm_input *in)
+{
+	int fd = openat(dirfd, in->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			0644);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, in->data, in->len);
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	return r;
+}
+
+int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
+{
+	uid_t old_uid;
+	gid_t old_gid;
+	int r = 0;
+
+	if (!w->go.ninputs)
+		return 0;
+	if (w->input_fd < 0) {
+		(void)snprintf(w->err, sizeof(w->err), "input: this jail has no writable /input");
+		return -ENOTDIR;
+	}
+	/* fsuid and fsgid only, and only for these writes: the launcher's other
+	 * credentials stay. setfsuid(2) returns the previous value whether or
+	 * not it changed it, so each change is read back. */
+	old_gid = (gid_t)setfsgid(gid);
+	old_uid = (uid_t)setfsuid(uid);
+	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid) {
+		(void)snprintf(w->err, sizeof(w->err), "input: cannot write as %u:%u", (unsigned)uid,
+			       (unsigned)gid);
+		r = -EPERM;
+	}
+	for (size_t i = 0; !r && i < w->go.ninputs; i++) {
+		r = write_one(w->input_fd, &w->go.inputs[i]);
+		if (r < 0)
+			(void)snprintf(w->err, sizeof(w->err), "input %.64s: %s",
+				       w->go.inputs[i].name, strerror(-r));
+	}
+	(void)setfsuid(old_uid);
+	(void)setfsgid(old_gid);
+	if ((uid_t)setfsuid((uid_t)-1) != old_uid || (gid_t)setfsgid((gid_t)-1) != old_gid)
+		abort(); /* the launcher would go on with the jail user's file access */
+	return r;
 }
 
 char *warm_prepare_message(const struct policy *p, size_t *len)
@@ -125,6 +237,10 @@ static int on_line(const char *line, size_t len, void *ctx)
 			}
 			w->go.tools_json = message_encode(tools, &n);
 		}
+	}
+	if (parse_inputs(w, json_get(root, "input")) < 0) {
+		json_free(root);
+		return -EPROTO;
 	}
 	w->got_go = true;
 	json_free(root);

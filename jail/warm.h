@@ -3,10 +3,13 @@
  * known (actjail run --warm-fd N, the workers of actjail serve --pool;
  * docs/serve.md, "Workers"). The launcher sends the runner "prepare" (the
  * policy's preload), waits for its "ready", says {"op":"ready"} on fd N and
- * waits there for one {"op":"go","code":...,"timeout_ms":N,"memory_mib":N}.
- * Then it applies the request's tighter limits, arms the deadline from that
- * moment and sends the code. A go may only tighten: a timeout or memory
- * above the policy's is refused.
+ * waits there for one {"op":"go","code":...,"timeout_ms":N,"memory_mib":N,
+ * "tools":[...]|null,"input":{"name":base64,...}|null}. Then it applies the
+ * request's tighter limits, writes the input files into the jail's /input
+ * (through the writable copy of that tmpfs the init sent, ST_INPUT_FD; the
+ * jail sees it read-only), arms the deadline from that moment and sends the
+ * code. A go may only tighten: a timeout or memory above the policy's is
+ * refused.
  *
  * Nothing here exits; errors are -errno with a reason in w->err.
  */
@@ -22,8 +25,19 @@
 #include "jail/cgroup.h"
 #include "policy/policy.h"
 
+/* At most this many files in a go's input (and inodes in a warm /input). */
+#define WARM_INPUT_MAX_FILES 100
+
+struct warm_input {
+	char *name; /* one path component, printable, not hidden (warm_input_name) */
+	unsigned char *data;
+	size_t len;
+};
+
 struct warm_go {
 	char *tools_json; /* the request's relay tools (a JSON array), or NULL */
+	struct warm_input *inputs;
+	size_t ninputs;
 	char *code;
 	size_t code_len;
 	uint64_t timeout_ms;
@@ -31,7 +45,8 @@ struct warm_go {
 };
 
 struct warm {
-	int fd; /* -1 when not warm */
+	int fd;	      /* -1 when not warm */
+	int input_fd; /* the writable copy of the jail's /input, or -1 */
 	struct frame_reader in;
 	bool announced; /* "ready" said to the server */
 	bool got_go;
@@ -54,6 +69,16 @@ int warm_announce(struct warm *w, uint64_t setup_ns);
  * what is not a go (reason in w->err). The go's tools are the request's:
  * served by the relay, so none may have a command. */
 int warm_readable(struct warm *w, const struct limits *l);
+
+/* A name for a file in /input: one path component of 1-255 bytes, no
+ * control character, not starting with a dot (so never "." or ".."). */
+bool warm_input_name(const char *s, size_t n);
+
+/* Write the go's input files through w->input_fd, as uid:gid (the host ids
+ * of the jail's user: a file system of the jail's user namespace takes no
+ * owner it cannot map), each created new (O_EXCL), never through a link.
+ * 0, or -errno with the file named in w->err. */
+int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid);
 
 /* Lower the jail's memory limit to mib: its cgroup, and RLIMIT_DATA of the
  * init's children (the runner), from outside. 0 or -errno. */

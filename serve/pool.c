@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "jail/util.h"
+#include "serve/base64.h"
 #include "serve/jobdir.h"
 #include "serve/msg.h"
 #include "serve/server.h"
@@ -113,12 +114,61 @@ void pool_maintain(struct server *s, bool build)
 	}
 }
 
+/* The length of the go's "input" value: {"name":"base64",...} or null. The
+ * names need no escaping (request.c: printable, no quote or backslash is
+ * refused either, so they are escaped by msg_string all the same). */
+static size_t input_json_len(const struct job *j)
+{
+	size_t n = 2;
+
+	if (!j->ninputs)
+		return 4;
+	for (size_t i = 0; i < j->ninputs; i++)
+		n += 6 * strlen(j->inputs[i].name) + 4 + base64_encoded_len(j->inputs[i].len) + 3;
+	return n;
+}
+
+static char *input_json(const struct job *j)
+{
+	size_t cap = input_json_len(j) + 1, at = 0;
+	char *out = xmalloc(cap);
+
+	if (!j->ninputs) {
+		memcpy(out, "null", 5);
+		return out;
+	}
+	out[at++] = '{';
+	for (size_t i = 0; i < j->ninputs; i++) {
+		_cleanup_free_ char *name = msg_string(j->inputs[i].name, strlen(j->inputs[i].name));
+		size_t nl;
+
+		if (!name)
+			abort();
+		nl = strlen(name);
+		if (i)
+			out[at++] = ',';
+		memcpy(out + at, name, nl);
+		at += nl;
+		out[at++] = ':';
+		out[at++] = '"';
+		base64_encode(j->inputs[i].data, j->inputs[i].len, out + at);
+		at += base64_encoded_len(j->inputs[i].len);
+		out[at++] = '"';
+	}
+	out[at++] = '}';
+	out[at] = '\0';
+	return out;
+}
+
 static const char *cold_reason(const struct server *s, const struct job *j)
 {
 	if (!s->cfg.pool)
 		return "no pool (--pool 0)";
-	if (j->ninputs)
-		return "input files are bound into a jail when it is built";
+	/* the go is one line of at most max_message_bytes (warm.c): code
+	 * escaped (6 bytes a character at worst), tools, input in base64 */
+	if (j->ninputs && 6 * j->code_len + j->tools_json_len + input_json_len(j) + 4096 >
+				  s->pol->policy.limits.max_message_bytes)
+		return "the input files are too large for a warm hand-over (max_message_bytes)";
 	if (j->env)
 		return "env is set when a jail is built";
 	return NULL;
@@ -168,7 +218,7 @@ static int adopt(struct server *s, struct job *req, struct job *w)
 int pool_take(struct server *s, struct job *req)
 {
 	struct job *w = NULL;
-	_cleanup_free_ char *code = NULL, *line = NULL;
+	_cleanup_free_ char *code = NULL, *line = NULL, *input = NULL;
 	size_t n;
 
 	req->start_reason = cold_reason(s, req);
@@ -198,12 +248,13 @@ int pool_take(struct server *s, struct job *req)
 	req->start = "warm";
 	req->started_ns = now_ns();
 	code = msg_string(req->code, req->code_len);
+	input = input_json(req);
 	if (!code ||
 	    asprintf(&line,
 		     "{\"op\":\"go\",\"code\":%s,\"timeout_ms\":%llu,\"memory_mib\":%llu,"
-		     "\"tools\":%s}\n",
+		     "\"tools\":%s,\"input\":%s}\n",
 		     code, (unsigned long long)req->timeout_ms, (unsigned long long)req->memory_mib,
-		     req->tools_json ? req->tools_json : "null") < 0)
+		     req->tools_json ? req->tools_json : "null", input) < 0)
 		abort();
 	n = strlen(line);
 	if (channel_send(&s->ev, &req->ctl, line, n, false, 0) < 0)

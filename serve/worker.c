@@ -48,7 +48,7 @@ static int write_input(int dirfd, const struct job_input *in)
 }
 
 /* The execution's directory: main.py, input/, output/, stderr. */
-static int prepare_dir(struct server *s, struct job *j, char *err, size_t errlen)
+static int prepare_dir(struct server *s, struct job *j, bool warm, char *err, size_t errlen)
 {
 	_cleanup_close_ int dfd = -1, in = -1;
 	int r;
@@ -97,12 +97,14 @@ static int prepare_dir(struct server *s, struct job *j, char *err, size_t errlen
 			return r;
 		}
 	}
-	if (mkdirat(dfd, "output", 0700) < 0 || (j->ninputs && mkdirat(dfd, "input", 0755) < 0)) {
+	/* a cold jail always has /input, as a warm one does (empty without
+	 * files); a warm one's files come with the go (pool.c, warm.h) */
+	if (mkdirat(dfd, "output", 0700) < 0 || (!warm && mkdirat(dfd, "input", 0755) < 0)) {
 		r = -errno;
 		(void)snprintf(err, errlen, "execution directory: %s", strerror(-r));
 		return r;
 	}
-	if (j->ninputs) {
+	if (!warm && j->ninputs) {
 		in = openat(dfd, "input", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (in < 0)
 			return -errno;
@@ -116,7 +118,7 @@ static int prepare_dir(struct server *s, struct job *j, char *err, size_t errlen
 		}
 	}
 	/* the dir itself is the server's; the jail's user reads input/ */
-	if (j->ninputs && fchmod(dfd, 0711) < 0)
+	if (!warm && fchmod(dfd, 0711) < 0)
 		return -errno;
 	return 0;
 }
@@ -160,7 +162,7 @@ static char **worker_argv(struct server *s, struct job *j, bool warm)
 		abort();
 	if (j->tools_json && asprintf(&argv[n++], "--tools=%s/tools.json", j->dir) < 0)
 		abort();
-	if (j->ninputs && asprintf(&argv[n++], "--input=%s/input", j->dir) < 0)
+	if (asprintf(&argv[n++], "--input=%s/input", j->dir) < 0)
 		abort();
 	for (size_t i = 0; i < nenv; i++) {
 		ARG("--env");
@@ -191,7 +193,7 @@ int worker_spawn(struct server *s, struct job *j, bool warm, char *err, size_t e
 	unsigned idx = (unsigned)(j - s->jobs);
 	pid_t pid;
 
-	r = prepare_dir(s, j, err, errlen);
+	r = prepare_dir(s, j, warm, err, errlen);
 	if (r < 0)
 		return r;
 	(void)snprintf(path, sizeof(path), "%s/stderr", j->dir);

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+# 73-serve-input.t - input files of `actjail serve` requests in warm jails
+# (docs/serve.md "Warm and cold"): the worker writes them into the jail's
+# /input at the hand-over, through a writable copy of that tmpfs which never
+# enters the jail; the jail sees them read-only.
+#
+# Checked from inside (what the program reads and may do) and from outside
+# (the result, the host's mount table, what is left after the server): the
+# files arrive byte for byte in a warm jail, as in a cold one; /input refuses
+# every change; /input exists and is empty without files, warm and cold; a
+# request whose files would not fit one hand-over runs cold and says why; a
+# worker refuses a go naming a file outside /input, and nothing is written;
+# the deadline counts from the hand-over, after the files are written; and a
+# warm run with files that is refused a syscall, then sleeps past its deadline,
+# ends as a timeout with nothing left running.
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
+from serve_client import (ACTJAIL, Server, actjail_run, b64, is_, like, main, make_policy, marker,  # noqa: E402
+                          marker_code, marker_pattern, ok, procs, result, status, wait_until)
+import serve_client  # noqa: E402
+
+READER = r"""import hashlib, json, os, stat
+out = {}
+for n in sorted(os.listdir('/input')):
+    st = os.lstat('/input/' + n)
+    out[n] = [st.st_size, stat.S_IMODE(st.st_mode), stat.S_ISREG(st.st_mode),
+              hashlib.sha256(open('/input/' + n, 'rb').read()).hexdigest()]
+print(json.dumps(out, sort_keys=True))
+"""
+
+CHANGER = r"""import errno, json, os
+res = {}
+def attempt(name, fn):
+    try:
+        fn()
+        res[name] = 'ALLOWED'
+    except OSError as e:
+        res[name] = errno.errorcode.get(e.errno, str(e.errno))
+attempt('append', lambda: open('/input/a.txt', 'a').write('x'))
+attempt('truncate', lambda: os.truncate('/input/a.txt', 0))
+attempt('create', lambda: open('/input/new.txt', 'w'))
+attempt('chmod', lambda: os.chmod('/input/a.txt', 0o777))
+attempt('unlink', lambda: os.unlink('/input/a.txt'))
+attempt('rename', lambda: os.rename('/input/a.txt', '/input/b.txt'))
+attempt('mkdir', lambda: os.mkdir('/input/d'))
+attempt('symlink', lambda: os.symlink('/etc/passwd', '/input/l'))
+attempt('utime', lambda: os.utime('/input/a.txt', (0, 0)))
+res['rdonly'] = bool(os.statvfs('/input').f_flag & os.ST_RDONLY)
+res['content'] = open('/input/a.txt').read()
+print(json.dumps(res, sort_keys=True))
+"""
+
+
+def expected(files):
+    import hashlib
+    return {n: [len(d), 0o644, True, hashlib.sha256(d).hexdigest()] for n, d in files.items()}
+
+
+def host_mounts():
+    with open("/proc/self/mountinfo") as f:
+        return sorted(line.split(" - ")[0].split()[4] for line in f)
+
+
+def body():
+    mounts_before = host_mounts()
+    W = Server("--pool", "1", "--concurrency", "2", name="warm")
+    C = Server("--pool", "0", "--concurrency", "2", name="cold")
+    w, c = W.client(), C.client()
+
+    # ---- the files arrive, warm as cold ---------------------------------------------
+    files = {"a.txt": b"hello\n", "all-bytes.bin": bytes(range(256)) * 40, "empty": b"",
+             "name with spaces and \u00e9": b"utf-8 name\n"}
+    req = {k: b64(v) for k, v in files.items()}
+    ok(W.wait_pool(1), "warm: a jail is ready")
+    m, _ = w.run("r1", READER, input=req)
+    r = result(m)
+    is_((status(m), r.get("start"), r.get("start_reason")), ("ok", "warm", None),
+        "warm: a request with input files runs warm")
+    is_(json.loads(r.get("stdout") or "null"), expected(files),
+        "warm: every file is at /input: size, mode 0644, a regular file, byte for byte")
+    m, _ = c.run("r1", READER, input=req)
+    r = result(m)
+    is_((status(m), r.get("start")), ("ok", "cold"), "cold: the same request")
+    is_(json.loads(r.get("stdout") or "null"), expected(files), "cold: ...reads the same files")
+
+    # ---- /input refuses every change -----------------------------------------------
+    want = {"append": "EROFS", "truncate": "EROFS", "create": "EROFS", "chmod": "EROFS",
+            "unlink": "EROFS", "rename": "EROFS", "mkdir": "EROFS", "symlink": "EROFS",
+            "utime": "EROFS", "rdonly": True, "content": "hello\n"}
+    ok(W.wait_pool(1), "warm: a jail is ready again")
+    m, _ = w.run("r2", CHANGER, input={"a.txt": b64(b"hello\n")})
+    r = result(m)
+    is_(r.get("start"), "warm", "read-only: warm")
+    is_(json.loads(r.get("stdout") or "null"), want,
+        "read-only: append, truncate, create, chmod, unlink, rename, mkdir, symlink, utime: EROFS; "
+        "the file is unchanged")
+    ref, _, _ = actjail_run("print(1)")
+    is_((r.get("enforced") or {}).get("writable_mounts"), ((ref or {}).get("enforced") or {}).get("writable_mounts"),
+        "read-only: the self-check counts as many writable mounts as in actjail run's jail")
+
+    # ---- without files: /input is there, empty, warm and cold -------------------------
+    ok(W.wait_pool(1), "warm: ready")
+    lister = "import os; print(sorted(os.listdir('/input')), os.path.isdir('/input'))"
+    mw, _ = w.run("r3", lister)
+    mc, _ = c.run("r3", lister)
+    is_((result(mw).get("start"), result(mw).get("stdout")), ("warm", "[] True\n"),
+        "no files: a warm jail's /input is an empty directory")
+    is_((result(mc).get("start"), result(mc).get("stdout")), ("cold", "[] True\n"),
+        "no files: ...and so is a cold one's")
+
+    # ---- the deadline counts once the files are written ------------------------------
+    big = os.urandom(6 << 20)
+    ok(W.wait_pool(1), "warm: ready")
+    t0 = time.monotonic()
+    m, _ = w.run("r4", "import hashlib, time\nt = time.monotonic()\n"
+                 "print(hashlib.sha256(open('/input/big', 'rb').read()).hexdigest())",
+                 input={"big": b64(big)}, timeout=2, wait=60)
+    r = result(m)
+    import hashlib
+    is_((status(m), r.get("start"), (r.get("stdout") or "").strip()),
+        ("ok", "warm", hashlib.sha256(big).hexdigest()),
+        "big input: 6 MiB arrive whole in a warm jail, within a 2 s deadline")
+    serve_client.diag("6 MiB request: %.0f ms end to end" % ((time.monotonic() - t0) * 1000))
+
+    # ---- too large for one hand-over: cold, and it says why -----------------------------
+    pol = make_policy(os.path.join(serve_client.T, "small.json"), max_message_bytes=65536)
+    S = Server("--pool", "1", "--policy", pol, name="small")
+    s = S.client()
+    ok(S.wait_pool(1), "small go lines: a jail is ready")
+    blob = os.urandom(60000)
+    m, _ = s.run("r5", READER, input={"blob": b64(blob)})
+    r = result(m)
+    is_((status(m), r.get("start")), ("ok", "cold"), "too large: 60 KB of files with 64 KiB go lines run cold")
+    like(r.get("start_reason"), r"too large for a warm hand-over", "too large: ...and start_reason says why")
+    is_(json.loads(r.get("stdout") or "null"), expected({"blob": blob}), "too large: ...with the file whole")
+    m, _ = s.run("r6", READER, input={"small": b64(b"x" * 1000)})
+    is_(result(m).get("start"), "warm", "too large: a small file with the same policy runs warm")
+
+    # ---- combined, and past the deadline: files, a refused syscall, a child, a sleep ----
+    mark = marker()
+    code = ("import ctypes, errno\n"
+            "print(open('/input/a.txt').read().strip(), flush=True)\n"
+            "libc = ctypes.CDLL(None, use_errno=True)\n"
+            "r = libc.mount(b'none', b'/input', b'tmpfs', 32, None)  # MS_REMOUNT\n"
+            "print('mount', errno.errorcode.get(ctypes.get_errno()) if r else 'DONE', flush=True)\n"
+            + marker_code(mark, then="time.sleep(30)"))
+    ok(W.wait_pool(1), "combined: ready")
+    t0 = time.monotonic()
+    m, _ = w.run("r7", code, input={"a.txt": b64(b"first\n")}, timeout=1.5, wait=60)
+    took = time.monotonic() - t0
+    r = result(m)
+    is_((status(m), r.get("reason"), r.get("start")), ("timeout", "wall_time", "warm"),
+        "combined: a warm run with files, a refused mount and a child ends at its deadline")
+    is_((r.get("stdout") or "").splitlines()[:3], ["first", "mount EPERM", "started"],
+        "combined: ...after reading its file and being refused the remount")
+    ok(took < 12, "combined: ...not at the 30 s sleep (%.1f s)" % took)
+    ok("mount" in [v.get("syscall") for v in r.get("violations") or []], "combined: the mount is a violation")
+    ok(wait_until(lambda: not procs(marker_pattern(mark)), 10), "combined: its child is gone")
+
+    # ---- a worker refuses a go naming a file outside /input ------------------------------
+    bad_names = ["../escape", "a/b", ".hidden", "", "new\nline"]
+    outcomes = []
+    for name in bad_names:
+        a, b = socket.socketpair()
+        p = subprocess.Popen([ACTJAIL, "run", "--json", "--warm-fd", str(b.fileno())],
+                             pass_fds=[b.fileno()], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        b.close()
+        f = a.makefile("rb")
+        ready = json.loads(f.readline() or "null")
+        go = {"op": "go", "code": "print('ran')", "timeout_ms": 5000, "memory_mib": 256,
+              "tools": None, "input": {name: b64(b"x"), "fine.txt": b64(b"y")}}
+        a.sendall((json.dumps(go) + "\n").encode())
+        out, err = p.communicate(timeout=60)
+        a.close()
+        try:
+            res = json.loads(out)
+        except ValueError:
+            res = {}
+        outcomes.append((ready and ready.get("op"), res.get("stdout"), res.get("status") != "ok"))
+    is_(outcomes, [("ready", "", True)] * len(bad_names),
+        "bad go: '../escape', 'a/b', '.hidden', '' and a newline: the worker was ready, "
+        "refused the go, and the program never ran")
+
+    # ---- outside: nothing left ------------------------------------------------------
+    for srv in (W, C, S):
+        is_(srv.stop(), 0, "%s: the server exits 0" % srv.name)
+    is_(host_mounts(), mounts_before, "outside: the host's mount table is as before")
+
+
+main(body)
