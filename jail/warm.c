@@ -62,7 +62,8 @@ static int parse_inputs(struct warm *w, const struct json_node *v)
 		return 0;
 	if (v->type != JSON_OBJECT || v->u.object.len > WARM_INPUT_MAX_FILES) {
 		(void)snprintf(w->err, sizeof(w->err),
-			       "go: input must be an object of at most %d files", WARM_INPUT_MAX_FILES);
+			       "go: input must be an object of at most %d files",
+			       WARM_INPUT_MAX_FILES);
 		return -EPROTO;
 	}
 	w->go.inputs = xcalloc(v->u.object.len ? v->u.object.len : 1, sizeof(*w->go.inputs));
@@ -74,12 +75,13 @@ static int parse_inputs(struct warm *w, const struct json_node *v)
 		long n;
 
 		if (!warm_input_name(name, nlen) || strlen(name) != nlen) {
-			(void)snprintf(w->err, sizeof(w->err), "go: input: '%.64s' is not a file name",
-				       name);
+			(void)snprintf(w->err, sizeof(w->err),
+				       "go: input: '%.64s' is not a file name", name);
 			return -EPROTO;
 		}
 		if (b->type != JSON_STRING) {
-			(void)snprintf(w->err, sizeof(w->err), "go: input.%.64s: not a string", name);
+			(void)snprintf(w->err, sizeof(w->err), "go: input.%.64s: not a string",
+				       name);
 			return -EPROTO;
 		}
 		in->data = xmalloc(b->u.string.len / 4 * 3 + 1);
@@ -97,8 +99,8 @@ static int parse_inputs(struct warm *w, const struct json_node *v)
 
 static int write_one(int dirfd, const struct warm_input *in)
 {
-	int fd = openat(dirfd, in->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			0644);
+	int fd =
+		openat(dirfd, in->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	int r;
 
 	if (fd < 0)
@@ -127,8 +129,8 @@ int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
 	old_gid = (gid_t)setfsgid(gid);
 	old_uid = (uid_t)setfsuid(uid);
 	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid) {
-		(void)snprintf(w->err, sizeof(w->err), "input: cannot write as %u:%u", (unsigned)uid,
-			       (unsigned)gid);
+		(void)snprintf(w->err, sizeof(w->err), "input: cannot write as %u:%u",
+			       (unsigned)uid, (unsigned)gid);
 		r = -EPERM;
 	}
 	for (size_t i = 0; !r && i < w->go.ninputs; i++) {

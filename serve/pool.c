@@ -139,7 +139,8 @@ static char *input_json(const struct job *j)
 	}
 	out[at++] = '{';
 	for (size_t i = 0; i < j->ninputs; i++) {
-		_cleanup_free_ char *name = msg_string(j->inputs[i].name, strlen(j->inputs[i].name));
+		_cleanup_free_ char *name =
+			msg_string(j->inputs[i].name, strlen(j->inputs[i].name));
 		size_t nl;
 
 		if (!name)

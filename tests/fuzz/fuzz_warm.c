@@ -3,7 +3,8 @@
  * go: any bytes on a warm jail's --warm-fd, fed through a socketpair in
  * pieces. The reader either takes one go within the policy's bounds, waits
  * for more, or refuses with a reason; it never accepts a go that loosens the
- * limits or carries a command tool.
+ * limits, carries a command tool, or names an input file that is not one
+ * plain path component.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +38,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (w.go.tools_json && strstr(w.go.tools_json, "\"command\""))
 			abort();
+		/* input files: each name one plain component, never more files
+		 * than a warm /input has inodes for */
+		if (w.go.ninputs > WARM_INPUT_MAX_FILES)
+			abort();
+		for (size_t i = 0; i < w.go.ninputs; i++) {
+			const char *n = w.go.inputs[i].name;
+
+			if (!n || !n[0] || n[0] == '.' || strchr(n, '/') || strlen(n) > 255 ||
+			    !warm_input_name(n, strlen(n)))
+				abort();
+		}
 	} else if (r < 0 && !w.err[0]) {
 		abort(); /* a refusal always says why */
 	}
