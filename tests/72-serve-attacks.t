@@ -7,7 +7,10 @@
 # host files (/etc/shadow, a host canary); write outside /tmp and /output; a
 # TCP connect to a canary on the host's 127.0.0.1 and to the outside world;
 # a fork bomb under the policy's pids limit until the deadline; a refused
-# syscall, then sleeping past the deadline; signals to pid 1 and ptrace; the
+# syscall, then sleeping past the deadline; 45 privileged calls and files
+# (mount, unshare, setns, keyctl, bpf, perf_event_open, userfaultfd,
+# io_uring, ptrace, modules, reboot, raw and packet sockets, /proc/1, writes
+# to /proc/sys...) then past the deadline; signals to pid 1 and ptrace; the
 # runner's exit message forged by a program that goes on; processes left
 # behind (gone when the result comes).
 #
@@ -159,6 +162,79 @@ print(json.dumps({"left": 2}))
 """
 
 
+PROBES = r"""import ctypes, errno, json, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+res = {}
+buf = ctypes.create_string_buffer(4096)
+def sc(name, nr, *args):
+    ctypes.set_errno(0)
+    r = libc.syscall(ctypes.c_long(nr), *[ctypes.c_long(a) if isinstance(a, int) else a for a in args])
+    res[name] = "ok" if r >= 0 else errno.errorcode.get(ctypes.get_errno(), str(ctypes.get_errno()))
+def py(name, fn):
+    try:
+        fn()
+        res[name] = "ok"
+    except OSError as e:
+        res[name] = errno.errorcode.get(e.errno, str(e.errno))
+sc("mount", 165, b"none", b"/tmp", b"tmpfs", 0, 0)
+sc("umount2", 166, b"/proc", 2)
+sc("unshare(user)", 272, 0x10000000)
+sc("unshare(mnt)", 272, 0x00020000)
+sc("unshare(net)", 272, 0x40000000)
+fd = os.open("/proc/self/ns/net", os.O_RDONLY)
+sc("setns", 308, fd, 0)
+os.close(fd)
+sc("keyctl", 250, 1, 0, 0, 0, 0)
+sc("add_key", 248, b"user", b"k", b"v", 1, -3)
+sc("bpf", 321, 0, buf, 72)
+sc("perf_event_open", 298, buf, 0, -1, -1, 0)
+sc("userfaultfd", 323, 0)
+sc("io_uring_setup", 425, 1, buf)
+sc("ptrace(attach 1)", 101, 16, 1, 0, 0)
+sc("process_vm_readv(1)", 310, 1, buf, 1, buf, 1, 0)
+sc("name_to_handle_at", 303, -100, b"/etc", buf, buf, 0)
+sc("open_by_handle_at", 304, -100, buf, 0)
+sc("init_module", 175, buf, 16, b"")
+sc("finit_module", 313, 0, b"", 0)
+sc("kexec_load", 246, 0, 0, 0, 0)
+sc("reboot", 169, 0xfee1dead, 672274793, 0x4321fedc, 0)
+sc("swapon", 167, b"/tmp/x", 0)
+sc("acct", 163, b"/tmp/acct")
+sc("settimeofday", 164, buf, 0)
+sc("iopl", 172, 3)
+sc("ioperm", 173, 0x80, 1, 1)
+sc("pivot_root", 155, b"/tmp", b"/tmp")
+sc("syslog(read)", 103, 3, buf, 4096)
+sc("chroot", 161, b"/tmp")
+sc("mknod(char 1:1)", 133, b"/tmp/mem", 0o20600, (1 << 8) | 1)
+sc("setuid(0)", 105, 0)
+sc("setgid(0)", 106, 0)
+sc("fanotify_init", 300, 0, 0)
+sc("lookup_dcookie", 212, 0, buf, 16)
+sc("quotactl", 179, 0, b"/", 0, buf)
+sc("vhangup", 153)
+py("socket(netlink)", lambda: socket.socket(16, socket.SOCK_RAW, 0).close())
+py("socket(packet)", lambda: socket.socket(17, socket.SOCK_RAW, 0).close())
+py("socket(raw inet)", lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, 1).close())
+py("read /proc/1/environ", lambda: open("/proc/1/environ", "rb").read())
+py("read /proc/1/root/etc", lambda: os.listdir("/proc/1/root/"))
+py("read /proc/kcore", lambda: open("/proc/kcore", "rb").read(1))
+py("write /proc/sys/kernel/hostname", lambda: open("/proc/sys/kernel/hostname", "w").write("x"))
+py("write /proc/sys/user/max_user_namespaces", lambda: open("/proc/sys/user/max_user_namespaces", "w").write("9"))
+py("open /dev/mem", lambda: open("/dev/mem", "rb"))
+py("kill(1, SIGKILL)", lambda: os.kill(1, 9))
+print(json.dumps(res, sort_keys=True), flush=True)
+import time
+time.sleep(30)
+print("woke up")
+"""
+
+# what the jail may do of PROBES: its own netns's netlink; a signal to its
+# init, which the kernel drops (the run goes on); every other call refused
+PROBES_ALLOWED = {"socket(netlink)": "ok", "kill(1, SIGKILL)": "ok"}
+
+
 def summary(r):
     """what must be the same whichever way the program ran"""
     if not r:
@@ -300,6 +376,20 @@ def body():
     for way in ("run", "warm", "cold"):
         within(out[way][1], 1.8, 8, "refused (%s): at the deadline of 2 s (%.1f s)" % (way, out[way][1]))
     ok(all("woke up" not in (out[way][0].get("stdout") or "") for way in out), "refused: the program never woke up")
+
+    # ---- forty-five privileged calls and files, then past the deadline -----------------------------------
+    out, w = three_ways("probes", PROBES, 3)
+    is_((w.get("status"), w.get("reason")), ("timeout", "wall_time"),
+        "probes: after 45 probes, most of them reported refusals, the run ends at its deadline")
+    seen = w.get("seen") if isinstance(w.get("seen"), dict) else {}
+    is_(len(seen), 45, "probes: every probe ran")
+    is_({k: v for k, v in seen.items() if v == "ok"}, PROBES_ALLOWED,
+        "probes: mount, unshare, setns, keyctl, bpf, perf, userfaultfd, io_uring, ptrace, modules, "
+        "reboot, raw and packet sockets, /proc/1, /proc/sys writes...: all refused")
+    ok(len(w.get("violations", [])) >= 25, "probes: the refusals are reported (%d kinds)" % len(w.get("violations", [])))
+    for way in ("run", "warm", "cold"):
+        within(out[way][1], 2.8, 10, "probes (%s): at the deadline of 3 s (%.1f s)" % (way, out[way][1]))
+    ok(all("woke up" not in (out[way][0].get("stdout") or "") for way in out), "probes: the program never woke up")
 
     # ---- signals to pid 1, ptrace ---------------------------------------------------------------------------
     out, w = three_ways("pid1", PID1_PTRACE, 20)
