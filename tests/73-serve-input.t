@@ -142,6 +142,29 @@ def body():
     m, _ = s.run("r6", READER, input={"small": b64(b"x" * 1000)})
     is_(result(m).get("start"), "warm", "too large: a small file with the same policy runs warm")
 
+    # ---- as root, a policy giving each jail its own host uid: the files are still its user's ----
+    if os.getuid() == 0:
+        upol = os.path.join(serve_client.T, "uidrange.json")
+        with open(serve_client.DEFAULT_POLICY) as f:
+            pj = json.load(f)
+        pj["name"] = "uid-range"
+        pj.setdefault("identity", {})["uid_range"] = [3100000, 64]
+        with open(upol, "w") as f:
+            json.dump(pj, f)
+        os.chmod(upol, 0o644)
+        U = Server("--pool", "1", "--policy", upol, name="uidrange")
+        ok(U.wait_pool(1), "uid range: a jail is ready")
+        m, _ = U.client().run("r8", READER + "print(os.getuid(), os.stat('/input/a.txt').st_uid)\n",
+                              input={"a.txt": b64(b"hello\n")})
+        r = result(m)
+        is_((status(m), r.get("start"), (r.get("enforced") or {}).get("uid_map")), ("ok", "warm", "1000:3100000"),
+            "uid range: warm, the jail's user is host uid 3100000")
+        is_((r.get("stdout") or "").splitlines()[1:], ["1000 1000"],
+            "uid range: ...and the input file belongs to it (written as that uid)")
+        is_(U.stop(), 0, "uid range: the server exits 0")
+    else:
+        serve_client.skip("uid range", "a policy's uid_range needs root")
+
     # ---- combined, and past the deadline: files, a refused syscall, a child, a sleep ----
     mark = marker()
     code = ("import ctypes, errno\n"
