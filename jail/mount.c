@@ -495,7 +495,7 @@ static int warm_input_or_die(const struct limits *l)
 
 	(void)snprintf(opts, sizeof(opts), "size=%lluk,nr_inodes=%u,mode=0755,uid=%u,gid=%u",
 		       (unsigned long long)((l->max_message_bytes + 1023) / 1024),
-		       WARM_INPUT_MAX_FILES + 1, JAIL_UID, JAIL_GID);
+		       (unsigned)WARM_INPUT_MAX_FILES + 1u, JAIL_UID, JAIL_GID);
 	mkdir_or_die(NEWROOT "/input", 0755);
 	tmpfs_or_die(NEWROOT "/input", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts);
 	tree = open_tree(AT_FDCWD, NEWROOT "/input", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
