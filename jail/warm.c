@@ -10,6 +10,7 @@
 #include <sys/fsuid.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bridge/json.h"
@@ -111,11 +112,43 @@ static int write_one(int dirfd, const struct warm_input *in)
 	return r;
 }
 
+/* What write_inputs_child reports: 0, or the errno and the file it failed
+ * on (-1: taking the ids). */
+struct input_report {
+	int err;
+	int index;
+};
+
+/* In a child forked for the writes: take the jail user's host ids as file
+ * system ids (a file system of the jail's user namespace takes no owner it
+ * cannot map), write each file, report, exit. The launcher's own
+ * credentials never change. */
+static _Noreturn void write_inputs_child(const struct warm *w, uid_t uid, gid_t gid, int pipe_fd)
+{
+	struct input_report rep = { 0, -1 };
+
+	(void)setfsgid(gid);
+	(void)setfsuid(uid);
+	/* setfsuid(2) returns the previous value whether or not it changed it */
+	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid)
+		rep.err = EPERM;
+	for (size_t i = 0; !rep.err && i < w->go.ninputs; i++) {
+		int r = write_one(w->input_fd, &w->go.inputs[i]);
+
+		if (r < 0) {
+			rep.err = -r;
+			rep.index = (int)i;
+		}
+	}
+	_exit(write(pipe_fd, &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : 1);
+}
+
 int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
 {
-	uid_t old_uid;
-	gid_t old_gid;
-	int r = 0;
+	struct input_report rep = { EPROTO, -1 };
+	int p[2], st;
+	pid_t pid;
+	ssize_t n;
 
 	if (!w->go.ninputs)
 		return 0;
@@ -123,27 +156,41 @@ int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
 		(void)snprintf(w->err, sizeof(w->err), "input: this jail has no writable /input");
 		return -ENOTDIR;
 	}
-	/* fsuid and fsgid only, and only for these writes: the launcher's other
-	 * credentials stay. setfsuid(2) returns the previous value whether or
-	 * not it changed it, so each change is read back. */
-	old_gid = (gid_t)setfsgid(gid);
-	old_uid = (uid_t)setfsuid(uid);
-	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid) {
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		(void)close(p[0]);
+		(void)close(p[1]);
+		(void)snprintf(w->err, sizeof(w->err), "input: fork: %s", strerror(e));
+		return -e;
+	}
+	if (pid == 0) {
+		(void)close(p[0]);
+		write_inputs_child(w, uid, gid, p[1]);
+	}
+	(void)close(p[1]);
+	do
+		n = read(p[0], &rep, sizeof(rep));
+	while (n < 0 && errno == EINTR);
+	(void)close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(rep) || rep.err < 0 || rep.index >= (int)w->go.ninputs) {
+		(void)snprintf(w->err, sizeof(w->err), "input: the writer did not report");
+		return -EPROTO;
+	}
+	if (!rep.err)
+		return 0;
+	if (rep.index < 0)
 		(void)snprintf(w->err, sizeof(w->err), "input: cannot write as %u:%u",
 			       (unsigned)uid, (unsigned)gid);
-		r = -EPERM;
-	}
-	for (size_t i = 0; !r && i < w->go.ninputs; i++) {
-		r = write_one(w->input_fd, &w->go.inputs[i]);
-		if (r < 0)
-			(void)snprintf(w->err, sizeof(w->err), "input %.64s: %s",
-				       w->go.inputs[i].name, strerror(-r));
-	}
-	(void)setfsuid(old_uid);
-	(void)setfsgid(old_gid);
-	if ((uid_t)setfsuid((uid_t)-1) != old_uid || (gid_t)setfsgid((gid_t)-1) != old_gid)
-		abort(); /* the launcher would go on with the jail user's file access */
-	return r;
+	else
+		(void)snprintf(w->err, sizeof(w->err), "input %.64s: %s",
+			       w->go.inputs[rep.index].name, strerror(rep.err));
+	return -rep.err;
 }
 
 char *warm_prepare_message(const struct policy *p, size_t *len)
