@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,43 +114,51 @@ static int write_one(int dirfd, const struct warm_input *in)
 	return r;
 }
 
-/* What write_inputs_child reports: 0, or the errno and the file it failed
+/* The writer's job and its report: 0, or the errno and the file it failed
  * on (-1: taking the ids). */
-struct input_report {
+struct input_job {
+	const struct warm *w;
+	uid_t uid;
+	gid_t gid;
 	int err;
 	int index;
 };
 
-/* In a child forked for the writes: take the jail user's host ids as file
- * system ids (a file system of the jail's user namespace takes no owner it
- * cannot map), write each file, report, exit. The launcher's own
- * credentials never change. */
-static _Noreturn void write_inputs_child(const struct warm *w, uid_t uid, gid_t gid, int pipe_fd)
+/* In a child made for the writes (clone(2) with CLONE_VM | CLONE_VFORK: it
+ * shares the launcher's memory, and the launcher waits until it has
+ * exited): take the jail user's host ids as file system ids (a file system
+ * of the jail's user namespace takes no owner it cannot map), write each
+ * file, report in the job, exit. Credentials belong to the task, not to the
+ * memory: the launcher's own never change. */
+static int write_inputs_child(void *arg)
 {
-	struct input_report rep = { 0, -1 };
+	struct input_job *job = arg;
+	const struct warm *w = job->w;
 
-	(void)setfsgid(gid);
-	(void)setfsuid(uid);
+	(void)setfsgid(job->gid);
+	(void)setfsuid(job->uid);
 	/* setfsuid(2) returns the previous value whether or not it changed it */
-	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid)
-		rep.err = EPERM;
-	for (size_t i = 0; !rep.err && i < w->go.ninputs; i++) {
+	if ((uid_t)setfsuid((uid_t)-1) != job->uid || (gid_t)setfsgid((gid_t)-1) != job->gid)
+		job->err = EPERM;
+	for (size_t i = 0; !job->err && i < w->go.ninputs; i++) {
 		int r = write_one(w->input_fd, &w->go.inputs[i]);
 
 		if (r < 0) {
-			rep.err = -r;
-			rep.index = (int)i;
+			job->err = -r;
+			job->index = (int)i;
 		}
 	}
-	_exit(write(pipe_fd, &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : 1);
+	_exit(0);
 }
+
+#define WRITER_STACK (64u << 10)
 
 int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
 {
-	struct input_report rep = { EPROTO, -1 };
-	int p[2], st;
+	struct input_job job = { w, uid, gid, EPROTO, -1 };
+	_cleanup_free_ char *stack = NULL;
+	int st;
 	pid_t pid;
-	ssize_t n;
 
 	if (!w->go.ninputs)
 		return 0;
@@ -156,41 +166,34 @@ int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
 		(void)snprintf(w->err, sizeof(w->err), "input: this jail has no writable /input");
 		return -ENOTDIR;
 	}
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
+	stack = malloc(WRITER_STACK);
+	if (!stack)
+		return -ENOMEM;
+	job.err = 0;
+	/* the stack grows down on every architecture this builds for */
+	pid = clone(write_inputs_child, stack + WRITER_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD,
+		    &job);
 	if (pid < 0) {
 		int e = errno;
 
-		(void)close(p[0]);
-		(void)close(p[1]);
-		(void)snprintf(w->err, sizeof(w->err), "input: fork: %s", strerror(e));
+		(void)snprintf(w->err, sizeof(w->err), "input: clone: %s", strerror(e));
 		return -e;
 	}
-	if (pid == 0) {
-		(void)close(p[0]);
-		write_inputs_child(w, uid, gid, p[1]);
-	}
-	(void)close(p[1]);
-	do
-		n = read(p[0], &rep, sizeof(rep));
-	while (n < 0 && errno == EINTR);
-	(void)close(p[0]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	if (n != (ssize_t)sizeof(rep) || rep.err < 0 || rep.index >= (int)w->go.ninputs) {
-		(void)snprintf(w->err, sizeof(w->err), "input: the writer did not report");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		(void)snprintf(w->err, sizeof(w->err), "input: the writer did not finish");
 		return -EPROTO;
 	}
-	if (!rep.err)
+	if (!job.err)
 		return 0;
-	if (rep.index < 0)
+	if (job.index < 0)
 		(void)snprintf(w->err, sizeof(w->err), "input: cannot write as %u:%u",
 			       (unsigned)uid, (unsigned)gid);
 	else
 		(void)snprintf(w->err, sizeof(w->err), "input %.64s: %s",
-			       w->go.inputs[rep.index].name, strerror(rep.err));
-	return -rep.err;
+			       w->go.inputs[job.index].name, strerror(job.err));
+	return -job.err;
 }
 
 char *warm_prepare_message(const struct policy *p, size_t *len)

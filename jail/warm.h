@@ -77,8 +77,8 @@ bool warm_input_name(const char *s, size_t n);
 /* Write the go's input files through w->input_fd, as uid:gid (the host ids
  * of the jail's user: a file system of the jail's user namespace takes no
  * owner it cannot map), each created new (O_EXCL), never through a link, by
- * a child forked for it (so the launcher's credentials never change). Blocks
- * until the child is done. 0, or -errno with the file named in w->err. */
+ * a child made for it (clone with CLONE_VM | CLONE_VFORK: the launcher's
+ * credentials never change). Blocks until the child is done. 0, or -errno with the file named in w->err. */
 int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid);
 
 /* Lower the jail's memory limit to mib: its cgroup, and RLIMIT_DATA of the
