@@ -100,20 +100,6 @@ static int parse_inputs(struct warm *w, const struct json_node *v)
 	return 0;
 }
 
-static int write_one(int dirfd, const struct warm_input *in)
-{
-	int fd =
-		openat(dirfd, in->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	int r;
-
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, in->data, in->len);
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	return r;
-}
-
 /* The writer's job and its report: 0, or the errno and the file it failed
  * on (-1: taking the ids). */
 struct input_job {
@@ -141,7 +127,8 @@ static int write_inputs_child(void *arg)
 	if ((uid_t)setfsuid((uid_t)-1) != job->uid || (gid_t)setfsgid((gid_t)-1) != job->gid)
 		job->err = EPERM;
 	for (size_t i = 0; !job->err && i < w->go.ninputs; i++) {
-		int r = write_one(w->input_fd, &w->go.inputs[i]);
+		const struct warm_input *in = &w->go.inputs[i];
+		int r = write_blob_at(w->input_fd, in->name, in->data, in->len, 0644);
 
 		if (r < 0) {
 			job->err = -r;
@@ -153,12 +140,34 @@ static int write_inputs_child(void *arg)
 
 #define WRITER_STACK (64u << 10)
 
+/* Run write_inputs_child for job and reap it: 0 once it finished (its
+ * report is in job), or -errno. */
+static int run_writer(struct input_job *job)
+{
+	char *stack = malloc(WRITER_STACK);
+	int st = 0, e = 0;
+	pid_t pid;
+
+	if (!stack)
+		return -ENOMEM;
+	/* the stack grows down on every architecture this builds for */
+	pid = clone(write_inputs_child, stack + WRITER_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD,
+		    job);
+	if (pid < 0)
+		e = errno;
+	else
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	free(stack);
+	if (e)
+		return -e;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EPROTO;
+}
+
 int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
 {
-	struct input_job job = { w, uid, gid, EPROTO, -1 };
-	_cleanup_free_ char *stack = NULL;
-	int st;
-	pid_t pid;
+	struct input_job job = { w, uid, gid, 0, -1 };
+	int r;
 
 	if (!w->go.ninputs)
 		return 0;
@@ -166,24 +175,11 @@ int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
 		(void)snprintf(w->err, sizeof(w->err), "input: this jail has no writable /input");
 		return -ENOTDIR;
 	}
-	stack = malloc(WRITER_STACK);
-	if (!stack)
-		return -ENOMEM;
-	job.err = 0;
-	/* the stack grows down on every architecture this builds for */
-	pid = clone(write_inputs_child, stack + WRITER_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD,
-		    &job);
-	if (pid < 0) {
-		int e = errno;
-
-		(void)snprintf(w->err, sizeof(w->err), "input: clone: %s", strerror(e));
-		return -e;
-	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		(void)snprintf(w->err, sizeof(w->err), "input: the writer did not finish");
-		return -EPROTO;
+	r = run_writer(&job);
+	if (r < 0) {
+		(void)snprintf(w->err, sizeof(w->err), "input: the writer did not finish: %s",
+			       strerror(-r));
+		return r;
 	}
 	if (!job.err)
 		return 0;

@@ -11,12 +11,13 @@
 
 #include "bridge/message.h"
 #include "jail/util.h"
+#include "jail/warm.h"
 #include "serve/base64.h"
 #include "serve/msg.h"
 #include "serve/server.h"
 
 #define MAX_ID_BYTES 256
-#define MAX_INPUTS   100
+#define MAX_INPUTS   WARM_INPUT_MAX_FILES /* a warm /input has inodes for as many */
 #define MAX_TOOLS    256
 #define MAX_ENV	     64
 
@@ -50,17 +51,6 @@ static bool identifier(const char *s, size_t n)
 	return true;
 }
 
-/* A file name for /input: one path component, printable, not hidden. */
-static bool input_name(const char *s, size_t n)
-{
-	if (!n || n > 255 || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == '/' || s[i] == 0x7f)
-			return false;
-	return true;
-}
-
 static int parse_inputs(struct req_ctx *r, const struct json_node *v, struct job *j)
 {
 	if (v->type != JSON_OBJECT) {
@@ -80,7 +70,7 @@ static int parse_inputs(struct req_ctx *r, const struct json_node *v, struct job
 		struct job_input *in = &j->inputs[j->ninputs];
 		long n;
 
-		if (!input_name(name, nlen) || strlen(name) != nlen) {
+		if (!warm_input_name(name, nlen) || strlen(name) != nlen) {
 			refuse(r, "bad_request",
 			       "input: '%.64s' is not a file name (one component, no leading dot, "
 			       "no control characters)",

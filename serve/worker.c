@@ -33,20 +33,6 @@ extern char **environ;
 /* What a relay may queue towards a worker that does not read. */
 #define RELAY_QUEUE_MAX (64u << 20)
 
-static int write_input(int dirfd, const struct job_input *in)
-{
-	int fd =
-		openat(dirfd, in->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	int r;
-
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, in->data, in->len);
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	return r;
-}
-
 /* The execution's directory: main.py, input/, output/, stderr. */
 static int prepare_dir(struct server *s, struct job *j, bool warm, char *err, size_t errlen)
 {
@@ -109,7 +95,8 @@ static int prepare_dir(struct server *s, struct job *j, bool warm, char *err, si
 		if (in < 0)
 			return -errno;
 		for (size_t i = 0; i < j->ninputs; i++) {
-			r = write_input(in, &j->inputs[i]);
+			r = write_blob_at(in, j->inputs[i].name, j->inputs[i].data,
+					  j->inputs[i].len, 0644);
 			if (r < 0) {
 				(void)snprintf(err, errlen, "input %s: %s", j->inputs[i].name,
 					       strerror(-r));
