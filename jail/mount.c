@@ -482,7 +482,8 @@ static void mount_devpts_or_die(void)
 /*
  * A warm jail's /input (config.h warm_input): an empty tmpfs, owned by the
  * jail's user, big enough for what one hand-over can carry (a go line is at
- * most max_message_bytes, base64 inside). The launcher gets a detached copy
+ * most max_message_bytes, base64 inside, in at most WARM_INPUT_MAX_FILES
+ * files). The launcher gets a detached copy
  * of this mount: the same file system, writable, in no mount table; the
  * jail's own mount is made read-only with the rest, so the program reads
  * the request's files and can change none (EROFS, and no capability to
@@ -493,8 +494,12 @@ static int warm_input_or_die(const struct limits *l)
 	char opts[128];
 	int tree;
 
-	(void)snprintf(opts, sizeof(opts), "size=%lluk,nr_inodes=%u,mode=0755,uid=%u,gid=%u",
-		       (unsigned long long)((l->max_message_bytes + 1023) / 1024),
+	/* tmpfs counts whole pages: each file's last one is partly empty */
+	unsigned long long kib = (l->max_message_bytes + 1023) / 1024 +
+				 ((unsigned long long)WARM_INPUT_MAX_FILES + 1) *
+					 ((unsigned long long)sysconf(_SC_PAGESIZE) / 1024);
+
+	(void)snprintf(opts, sizeof(opts), "size=%lluk,nr_inodes=%u,mode=0755,uid=%u,gid=%u", kib,
 		       (unsigned)WARM_INPUT_MAX_FILES + 1u, JAIL_UID, JAIL_GID);
 	mkdir_or_die(NEWROOT "/input", 0755);
 	tmpfs_or_die(NEWROOT "/input", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts);

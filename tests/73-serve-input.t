@@ -141,6 +141,13 @@ def body():
     is_(json.loads(r.get("stdout") or "null"), expected({"blob": blob}), "too large: ...with the file whole")
     m, _ = s.run("r6", READER, input={"small": b64(b"x" * 1000)})
     is_(result(m).get("start"), "warm", "too large: a small file with the same policy runs warm")
+    ok(S.wait_pool(1), "small go lines: ready again")
+    many = {"f%03d" % i: bytes([i]) * 300 for i in range(100)}
+    m, _ = s.run("r6b", READER, input={k: b64(v) for k, v in many.items()})
+    r = result(m)
+    is_((status(m), r.get("start")), ("ok", "warm"),
+        "100 files of 300 bytes in 64 KiB go lines: warm (the tmpfs has a page for each file)")
+    is_(json.loads(r.get("stdout") or "null"), expected(many), "100 files: ...every one whole")
 
     # ---- as root, a policy giving each jail its own host uid: the files are still its user's ----
     if os.getuid() == 0:
