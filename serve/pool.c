@@ -114,9 +114,8 @@ void pool_maintain(struct server *s, bool build)
 	}
 }
 
-/* The length of the go's "input" value: {"name":"base64",...} or null. The
- * names need no escaping (request.c: printable, no quote or backslash is
- * refused either, so they are escaped by msg_string all the same). */
+/* At most the length of the go's "input" value: {"name":"base64",...} or
+ * null. Each name goes through msg_string, at most 6 bytes a byte. */
 static size_t input_json_len(const struct job *j)
 {
 	size_t n = 2;
