@@ -39,7 +39,7 @@ static struct call_record *record(struct calls *cs, const char *id_json, const c
 	struct outcome *o = cs->o;
 	struct call_record *r;
 
-	o->calls = xrealloc(o->calls, (o->ncalls + 1) * sizeof(*o->calls));
+	o->calls = xgrow(o->calls, o->ncalls, sizeof(*o->calls));
 	r = &o->calls[o->ncalls++];
 	memset(r, 0, sizeof(*r));
 	r->id_json = xstrdup(id_json);

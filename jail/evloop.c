@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -86,10 +87,11 @@ size_t channel_pending(const struct channel *ch)
 	return ch->q.len - ch->q.off;
 }
 
+/* A queue keeps at most this much memory once it is empty again. */
+#define OUTQ_KEEP (64u << 10)
+
 static int push(struct outq *q, const char *data, size_t len)
 {
-	char *nb;
-
 	/* keep the queue's memory proportional to what is unsent */
 	if (q->off && q->off >= q->len / 2) {
 		memmove(q->buf, q->buf + q->off, q->len - q->off);
@@ -98,10 +100,23 @@ static int push(struct outq *q, const char *data, size_t len)
 	}
 	if (q->max && q->len - q->off + len > q->max)
 		return -ENOBUFS;
-	nb = realloc(q->buf, q->len + len);
-	if (!nb)
-		return -ENOMEM;
-	q->buf = nb;
+	if (len > q->cap - q->len) {
+		/* grow by doubling: a client that does not read while thousands
+		 * of small answers queue up must not cost a copy of the whole
+		 * queue per answer (realloc copies under some allocators) */
+		size_t need = q->len + len, cap = q->cap ? q->cap : 4096;
+		char *nb;
+
+		if (need < len)
+			return -ENOMEM;
+		while (cap < need)
+			cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+		nb = realloc(q->buf, cap);
+		if (!nb)
+			return -ENOMEM;
+		q->buf = nb;
+		q->cap = cap;
+	}
 	memcpy(q->buf + q->len, data, len);
 	q->len += len;
 	return 0;
@@ -130,8 +145,15 @@ int channel_flush(struct evloop *ev, struct channel *ch)
 		}
 		q->off += (size_t)n;
 	}
-	if (q->off == q->len)
+	if (q->off == q->len) {
 		q->off = q->len = 0;
+		if (q->cap > OUTQ_KEEP) {
+			/* a burst is over: its memory goes back */
+			free(q->buf);
+			q->buf = NULL;
+			q->cap = 0;
+		}
+	}
 	want = q->off < q->len;
 	if (ch->fd >= 0 && want != q->watching) {
 		int e = evloop_mod(ev, ch->fd, want ? EPOLLIN | EPOLLOUT : EPOLLIN, ch->tag);
@@ -175,7 +197,7 @@ void channel_free(struct evloop *ev, struct channel *ch, bool close_fd)
 	ch->fd = -1;
 	free(ch->q.buf);
 	ch->q.buf = NULL;
-	ch->q.len = ch->q.off = 0;
+	ch->q.len = ch->q.off = ch->q.cap = 0;
 }
 
 /* ---- reading ----------------------------------------------------------------- */

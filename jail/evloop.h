@@ -38,6 +38,7 @@ int fd_nonblock(int fd);
 struct outq {
 	char *buf;
 	size_t len, off;
+	size_t cap; /* bytes allocated at buf */
 	size_t max;
 	bool watching; /* EPOLLOUT is armed */
 };

@@ -44,6 +44,15 @@ void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+void *xgrow(void *p, size_t n, size_t elem)
+{
+	if (n & (n - 1))
+		return p; /* not a power of two: the last doubling left room */
+	if (n > SIZE_MAX / 2 / elem)
+		oom();
+	return xrealloc(p, (n ? 2 * n : 1) * elem);
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);

@@ -53,6 +53,12 @@ static inline void close_pairp(int (*p)[2])
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Room for one more element in an array of n elements of size elem that
+ * only ever grows through xgrow: memory is reallocated when n is 0 or a
+ * power of two (doubling), so appending many costs a few copies, not one
+ * per element. Removing elements keeps it valid (the capacity is always
+ * above the largest power of two at most n). */
+void *xgrow(void *p, size_t n, size_t elem);
 char *xstrdup(const char *s);
 
 /* Decimal integer in [min, max]; no sign, no garbage. 0 or -EINVAL/-ERANGE. */

@@ -210,6 +210,7 @@ static int adopt(struct server *s, struct job *req, struct job *w)
 	w->pidfd = w->out_fd = -1;
 	w->relay.fd = w->ctl.fd = -1;
 	w->relay.q.buf = w->ctl.q.buf = NULL;
+	w->relay.q.cap = w->ctl.q.cap = 0;
 	w->relay_in.buf = NULL;
 	job_free(w);
 	return r;

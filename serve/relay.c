@@ -98,7 +98,7 @@ static int on_relay_line(const char *line, size_t len, void *ctx)
 	out = args_json ? msg_call(j->id_json, id_json, name, args_json, &n) : NULL;
 	if (!out)
 		goto out;
-	j->call_ids = xrealloc(j->call_ids, (j->ncalls + 1) * sizeof(char *));
+	j->call_ids = xgrow(j->call_ids, j->ncalls, sizeof(char *));
 	j->call_ids[j->ncalls++] = xstrdup(id_json);
 	j->calls++;
 	job_to_client(s, j, out, n);

@@ -107,7 +107,7 @@ def misbehaving(L):
 
     def watch_half():  # when the stalled client hears from the server, and then its end
         try:
-            dropped["msg"] = half.recv(20)
+            dropped["msg"] = half.recv(60)
             dropped["after"] = time.monotonic() - t_half
             dropped["then"] = half.recv(10)
         except (TimeoutError, ValueError) as e:
@@ -139,7 +139,9 @@ def misbehaving(L):
     good = L.client()
     m, took = good.run("g-long", "import time; time.sleep(2.5); print('long')", wait=30)
     is_((status(m), result(m).get("stdout")), ("ok", "long\n"), "good client: a 2.5 s execution meanwhile ends ok")
-    within(took, 2.4, 15 * SLOW, "good client: ...in time (%.1f s)" % took)
+    # a server whose loop stalls on another client's bytes shows here (the
+    # ASan build once took 24 s: evloop.c's queue copied itself per answer)
+    within(took, 2.4, 4 + 2 * SLOW, "good client: ...in time (%.1f s)" % took)
     times = []
     outs = []
     for i in range(3):
@@ -150,10 +152,11 @@ def misbehaving(L):
     ok(max(times) < 10 * SLOW, "good client: none of them waited for the others (%s s)" % times)
 
     # the stalled client was dropped with an error line
-    threads[2].join(30)
+    threads[2].join(70)
     m = dropped.get("msg") or {}
-    is_((m.get("op"), m.get("code")), ("error", "idle"), "half a line: the client gets error idle")
-    within(dropped.get("after"), 0.9, 6 * SLOW, "half a line: after --idle-timeout 1 (%.1f s)" % dropped.get("after", -1))
+    is_((m.get("op"), m.get("code"), dropped.get("exc")), ("error", "idle", None),
+        "half a line: the client gets error idle")
+    within(dropped.get("after"), 0.9, 3 + SLOW, "half a line: after --idle-timeout 1 (%.1f s)" % dropped.get("after", -1))
     ok("then" in dropped and dropped["then"] is None, "half a line: ...and is disconnected")
     is_(silent.health().get("ok"), True, "silent: a client silent between requests is kept")
 

@@ -607,6 +607,34 @@ static void seq(char *buf, size_t n, unsigned long *pos)
 		buf[i] = (char)((*pos)++ % 251);
 }
 
+/* ---- xgrow -------------------------------------------------------------------- */
+
+static void test_xgrow(void)
+{
+	size_t *a = NULL, n = 0, i;
+	bool in_order = true;
+
+	for (i = 0; i < 100000; i++) {
+		a = xgrow(a, n, sizeof(*a));
+		a[n++] = i;
+	}
+	for (i = 0; i < n; i++)
+		in_order = in_order && a[i] == i;
+	ok(in_order, "xgrow: 100000 appended elements, each where it was put");
+	/* removing (the last moved into the hole) then appending again */
+	while (n > 3)
+		a[0] = a[--n];
+	for (i = 0; i < 70000; i++) {
+		a = xgrow(a, n, sizeof(*a));
+		a[n++] = i;
+	}
+	in_order = true;
+	for (i = 0; i < 70000; i++)
+		in_order = in_order && a[3 + i] == i;
+	ok(n == 70003 && in_order, "xgrow: after removals the array grows again, whole");
+	free(a);
+}
+
 static void test_channel(void)
 {
 	struct evloop ev;
@@ -727,6 +755,43 @@ static void test_channel(void)
 	ok(fcntl(sv[0], F_GETFD) >= 0 && ch.fd == -1,
 	   "channel_free without close_fd leaves it open");
 	(void)close(sv[0]);
+	(void)close(sv[1]);
+	/* 20000 small answers to a peer that does not read: the queue grows
+	 * by doubling, not by a copy of itself per answer */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		abort();
+	channel_init(&ch, sv[0], 10, 0);
+	if (channel_watch(&ev, &ch) < 0)
+		abort();
+	{
+		unsigned growths = 0, k;
+		size_t cap = ch.q.cap;
+		bool bounded = true;
+		char line[100];
+
+		memset(line, 'g', sizeof(line));
+		for (k = 0; k < 20000; k++) {
+			if (channel_send(&ev, &ch, line, sizeof(line), false, 0) < 0)
+				break;
+			if (ch.q.cap != cap)
+				growths++;
+			cap = ch.q.cap;
+			bounded = bounded && ch.q.cap <= 2 * ch.q.len + 4096;
+		}
+		is_int(k, 20000, "20000 answers queue for a peer that does not read");
+		ok(growths <= 12, "... in a few allocations (%u), not one per answer", growths);
+		ok(bounded, "... the memory at most twice what is queued");
+		for (k = 0; k < 1000 && channel_pending(&ch); k++) {
+			char sink[1 << 16];
+
+			if (read(sv[1], sink, sizeof(sink)) <= 0)
+				break;
+			(void)channel_flush(&ev, &ch);
+		}
+		ok(channel_pending(&ch) == 0 && ch.q.buf == NULL && ch.q.cap == 0,
+		   "once the peer has read it all, the queue's memory goes back");
+	}
+	channel_free(&ev, &ch, true);
 	(void)close(sv[1]);
 	evloop_free(&ev);
 	is_int(ev.ep, -1, "evloop_free");
@@ -867,6 +932,7 @@ int main(void)
 	test_io();
 	test_write_at();
 	test_capbuf();
+	test_xgrow();
 	test_channel();
 	test_read_available();
 	dir = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
