@@ -13,6 +13,8 @@
 #include "jail/cgroup.h"
 #include "policy/policy.h"
 
+struct warm_input;
+
 #define JAIL_UID	1000u /* the sandbox user inside the jail */
 #define JAIL_GID	1000u
 #define JAIL_HOSTNAME	"sandbox"
@@ -58,17 +60,22 @@ struct config {
 	int relay_fd;		   /* --relay-fd, or -1 */
 	int warm_fd;		   /* --warm-fd (actjail serve's workers), or -1 */
 	bool warm_input;	   /* warm, nothing bound at /input: an empty tmpfs there,
-				    * written from outside at the hand-over (warm.h) */
-	bool transcript;	   /* record arguments and results of tool calls */
-	const char *cgroup_parent; /* --cgroup-parent, else the policy's, else NULL */
-	bool no_cgroup;		   /* --no-cgroup */
-	bool reports_violations;   /* refusals come to the launcher (seccomp listener) */
-	int inherited_filters;	   /* seccomp filters the launcher runs under, -1 unknown */
-	const char *audit_log;	   /* --audit-log FILE, or NULL */
-	int audit_fd;		   /* audit_log, opened before the jail exists, or -1 */
-	struct cgroup_jail cg;	   /* the jail's cgroups; version CG_NONE without */
-	bool cg_deferred;	   /* v1: made while the jail is built (cgdefer.h) */
-	int uid_lock_fd;	   /* lock on the per-jail uid of --uid-range, or -1 */
+				    * written from outside at the hand-over (warm.h); also
+				    * cold with --input-files */
+	const char *input_files;   /* --input-files DIR (actjail serve's cold workers) */
+	struct warm_input *inputs; /* its files, read before the jail is built */
+	size_t ninputs;
+	unsigned long long input_kib; /* the /input tmpfs's size when warm_input */
+	bool transcript;	      /* record arguments and results of tool calls */
+	const char *cgroup_parent;    /* --cgroup-parent, else the policy's, else NULL */
+	bool no_cgroup;		      /* --no-cgroup */
+	bool reports_violations;      /* refusals come to the launcher (seccomp listener) */
+	int inherited_filters;	      /* seccomp filters the launcher runs under, -1 unknown */
+	const char *audit_log;	      /* --audit-log FILE, or NULL */
+	int audit_fd;		      /* audit_log, opened before the jail exists, or -1 */
+	struct cgroup_jail cg;	      /* the jail's cgroups; version CG_NONE without */
+	bool cg_deferred;	      /* v1: made while the jail is built (cgdefer.h) */
+	int uid_lock_fd;	      /* lock on the per-jail uid of --uid-range, or -1 */
 	uint32_t uid_range_start, uid_range_count;
 	bool uid_range_from_cli; /* --uid-range given (an error rootless, not a warning) */
 	bool cpus_from_cli;	 /* --cpus given and non-zero (said when not applied) */

@@ -34,6 +34,7 @@
 #include "jail/timing.h"
 #include "serve/serve.h"
 #include "jail/util.h"
+#include "jail/warm.h"
 #include "jail/verify.h"
 #include "bridge/message.h"
 #include "policy/seccomp.h"
@@ -89,6 +90,7 @@ enum opt {
 	OPT_PIDS,
 	OPT_CPU,
 	OPT_INPUT,
+	OPT_INPUT_FILES,
 	OPT_OUTPUT,
 	OPT_POLICY,
 	OPT_ENV,
@@ -119,6 +121,7 @@ static const struct option options[] = {
 	{ "pids", required_argument, NULL, OPT_PIDS },
 	{ "cpu-time", required_argument, NULL, OPT_CPU },
 	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "input-files", required_argument, NULL, OPT_INPUT_FILES },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "env", required_argument, NULL, OPT_ENV },
@@ -255,6 +258,11 @@ static void parse_options(int argc, char **argv, struct config *cfg, struct over
 			break;
 		case OPT_INPUT:
 			add_mount(cfg, "--input", optarg, "/input");
+			break;
+		case OPT_INPUT_FILES:
+			/* actjail serve's cold workers: the request's files, copied
+			 * into a tmpfs /input as a warm jail's are (docs/serve.md) */
+			cfg->input_files = optarg;
 			break;
 		case OPT_MOUNT: {
 			/* the last colon: JAIL never has one, HOST may */
@@ -489,6 +497,11 @@ static void sanitize_std_fds(void)
 
 static void config_free(struct config *cfg, struct overrides *ov)
 {
+	for (size_t i = 0; i < cfg->ninputs; i++) {
+		free(cfg->inputs[i].name);
+		free(cfg->inputs[i].data);
+	}
+	free(cfg->inputs);
 	for (unsigned i = 0; i < cfg->nmounts; i++) {
 		free(cfg->mounts[i].host);
 		free(cfg->mounts[i].target);
@@ -594,11 +607,24 @@ int main(int argc, char **argv, char **envp)
 		usage_error("--warm-fd: run only");
 	/* a warm jail's /input: the request's files, written at the hand-over,
 	 * unless the command line binds something there */
-	cfg.warm_input = cfg.warm_fd >= 0;
+	cfg.warm_input = cfg.warm_fd >= 0 || cfg.input_files;
 	for (size_t i = 0; i < cfg.nmounts; i++)
 		if (!strcmp(cfg.mounts[i].target, "/input") ||
-		    !strncmp(cfg.mounts[i].target, "/input/", 7))
+		    !strncmp(cfg.mounts[i].target, "/input/", 7)) {
+			if (cfg.input_files)
+				usage_error("--input-files: something else is bound at /input");
 			cfg.warm_input = false;
+		}
+	if (cfg.input_files) {
+		char err[512];
+
+		if (cfg.mode != MODE_RUN || cfg.warm_fd >= 0)
+			usage_error("--input-files: run only, and not with --warm-fd (a go "
+				    "carries a warm jail's files)");
+		if (input_load_dir(cfg.input_files, &cfg.inputs, &cfg.ninputs, err, sizeof(err)) <
+		    0)
+			usage_error("--input-files %s", err);
+	}
 	for (size_t i = 0; i < cfg.tools.n; i++)
 		if (!cfg.tools.tools[i].command && cfg.relay_fd < 0)
 			usage_error("tool %s has no command: the relay serves it, and there is no "

@@ -489,16 +489,23 @@ static void mount_devpts_or_die(void)
  * the request's files and can change none (EROFS, and no capability to
  * remount). The copy never enters the jail.
  */
-static int warm_input_or_die(const struct limits *l)
+static int warm_input_or_die(const struct config *cfg)
 {
+	unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE), kib;
 	char opts[128];
 	int tree;
 
-	/* tmpfs counts whole pages: each file's last one is partly empty */
-	unsigned long long kib = (l->max_message_bytes + 1023) / 1024 +
-				 ((unsigned long long)WARM_INPUT_MAX_FILES + 1) *
-					 ((unsigned long long)sysconf(_SC_PAGESIZE) / 1024);
-
+	if (cfg->input_files) {
+		/* a cold jail's files (--input-files), known already: each
+		 * rounded up to whole pages, as tmpfs counts them */
+		kib = page / 1024;
+		for (size_t i = 0; i < cfg->ninputs; i++)
+			kib += (cfg->inputs[i].len + page - 1) / page * (page / 1024);
+	} else {
+		/* tmpfs counts whole pages: each file's last one is partly empty */
+		kib = (cfg->policy.limits.max_message_bytes + 1023) / 1024 +
+		      ((unsigned long long)WARM_INPUT_MAX_FILES + 1) * (page / 1024);
+	}
 	(void)snprintf(opts, sizeof(opts), "size=%lluk,nr_inodes=%u,mode=0755,uid=%u,gid=%u", kib,
 		       (unsigned)WARM_INPUT_MAX_FILES + 1u, JAIL_UID, JAIL_GID);
 	mkdir_or_die(NEWROOT "/input", 0755);
@@ -607,7 +614,7 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	out = open(NEWROOT "/output", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (out < 0)
 		die("open /output", errno, NULL);
-	*input = cfg->warm_input ? warm_input_or_die(l) : -1;
+	*input = cfg->warm_input ? warm_input_or_die(cfg) : -1;
 
 	/* Enter the new root: pivot_root(".", ".") stacks the old root on top
 	 * of the new one, and the lazy unmount then detaches it (pivot_root(2)). */

@@ -145,6 +145,25 @@ static bool stream_readable(struct supervisor *s, int *fd, bool is_err)
 
 /* ---- status records from the jail's init ---------------------------------- */
 
+/* A cold jail with --input-files: write them through the copy of /input the
+ * init sent, as its user, then send the code (the deadline is armed). */
+static void cold_inputs(struct supervisor *s)
+{
+	char err[256];
+	int r = input_write(s->warm.input_fd, s->cfg->inputs, s->cfg->ninputs, s->cfg->host_uid,
+			    s->cfg->host_gid, err, sizeof(err));
+
+	(void)close(s->warm.input_fd);
+	s->warm.input_fd = -1;
+	if (r < 0) {
+		log_error("%s", err);
+		sup_fail_run(s, "write input", -r);
+		(void)snprintf(s->o->setup_detail, sizeof(s->o->setup_detail), "%s", err);
+		return;
+	}
+	supervise_hand_over(s, 0);
+}
+
 static void status_record(struct supervisor *s, const struct status_msg *m, int passed_fd)
 {
 	struct outcome *o = s->o;
@@ -167,9 +186,12 @@ static void status_record(struct supervisor *s, const struct status_msg *m, int 
 		}
 		break;
 	case ST_INPUT_FD:
-		if (passed_fd >= 0 && s->warm.fd >= 0 && s->warm.input_fd < 0) {
+		if (passed_fd >= 0 && s->cfg->warm_input && s->warm.input_fd < 0) {
 			s->warm.input_fd = passed_fd;
 			passed_fd = -1;
+			if (s->cfg->input_files)
+				/* cold: the files, then the code (supervise) */
+				cold_inputs(s);
 		}
 		break;
 	case ST_READY:
@@ -415,7 +437,7 @@ int supervise_prepare(struct supervisor **out, struct config *cfg)
 
 	s->cfg = cfg;
 	s->sfd = s->tfd = s->notify_fd = -1;
-	s->warm.fd = -1;
+	s->warm.fd = s->warm.input_fd = -1;
 	channel_init(&s->bridge, -1, T_BRIDGE, 0);
 	r = evloop_init(&s->ev);
 	if (r == 0) {
@@ -469,21 +491,30 @@ void supervise_start(struct supervisor *s, struct jail *j, struct outcome *o)
 		sup_fail_run(s, "event loop", -r);
 }
 
-void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
+/* Arm the deadline: an absolute time, so what setup took already counts.
+ * 0, or -1 once the run has failed for it. */
+static int arm_deadline(struct supervisor *s, uint64_t deadline_ns)
 {
-	const struct config *cfg = s->cfg;
 	struct itimerspec its = { 0 };
-	int r;
 
-	if (s->o->end == END_INTERNAL)
-		return;
-	/* an absolute time: what setup took already counts */
 	its.it_value.tv_sec = (time_t)(deadline_ns / 1000000000u);
 	its.it_value.tv_nsec = (long)(deadline_ns % 1000000000u);
 	if (timerfd_settime(s->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
 		sup_fail_run(s, "event loop", errno);
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+void supervise_hand_over(struct supervisor *s, uint64_t deadline_ns)
+{
+	const struct config *cfg = s->cfg;
+	int r;
+
+	if (s->o->end == END_INTERNAL)
+		return;
+	if (deadline_ns && arm_deadline(s, deadline_ns) < 0)
+		return;
 	if (cfg->mode == MODE_RUN) {
 		size_t n;
 		char *m = message_exec(cfg->code, cfg->code_len, "<code>",
@@ -621,6 +652,9 @@ void supervise_wait(struct supervisor *s)
 	if (s->warm.fd >= 0) {
 		evloop_del_close(&s->ev, &s->warm.fd);
 		warm_free(&s->warm);
+	} else if (s->warm.input_fd >= 0) {
+		(void)close(s->warm.input_fd);
+		s->warm.input_fd = -1;
 	}
 }
 
@@ -673,7 +707,14 @@ void supervise(struct supervisor *s, struct jail *j, struct outcome *o)
 	if (s->cfg->warm_fd >= 0)
 		/* the code comes later: the deadline counts from then */
 		warm_start(s);
-	else
+	else if (s->cfg->input_files) {
+		/* --input-files: the deadline counts from clone as below, and the
+		 * code follows the files once the init has sent the writable
+		 * copy of /input (cold_inputs) */
+		if (s->o->end != END_INTERNAL)
+			(void)arm_deadline(s, j->start_ns +
+						      s->cfg->policy.limits.timeout_ms * 1000000u);
+	} else
 		/* The deadline counts from clone, so jail setup is inside it. */
 		supervise_hand_over(s, j->start_ns + s->cfg->policy.limits.timeout_ms * 1000000u);
 	supervise_wait(s);

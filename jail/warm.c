@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "jail/warm.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -12,6 +13,7 @@
 #include <sys/fsuid.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,7 +105,9 @@ static int parse_inputs(struct warm *w, const struct json_node *v)
 /* The writer's job and its report: 0, or the errno and the file it failed
  * on (-1: taking the ids). */
 struct input_job {
-	const struct warm *w;
+	int dirfd;
+	const struct warm_input *in;
+	size_t n;
 	uid_t uid;
 	gid_t gid;
 	int err;
@@ -119,16 +123,15 @@ struct input_job {
 static int write_inputs_child(void *arg)
 {
 	struct input_job *job = arg;
-	const struct warm *w = job->w;
 
 	(void)setfsgid(job->gid);
 	(void)setfsuid(job->uid);
 	/* setfsuid(2) returns the previous value whether or not it changed it */
 	if ((uid_t)setfsuid((uid_t)-1) != job->uid || (gid_t)setfsgid((gid_t)-1) != job->gid)
 		job->err = EPERM;
-	for (size_t i = 0; !job->err && i < w->go.ninputs; i++) {
-		const struct warm_input *in = &w->go.inputs[i];
-		int r = write_blob_at(w->input_fd, in->name, in->data, in->len, 0644);
+	for (size_t i = 0; !job->err && i < job->n; i++) {
+		const struct warm_input *in = &job->in[i];
+		int r = write_blob_at(job->dirfd, in->name, in->data, in->len, 0644);
 
 		if (r < 0) {
 			job->err = -r;
@@ -164,32 +167,106 @@ static int run_writer(struct input_job *job)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EPROTO;
 }
 
-int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
+int input_write(int dirfd, const struct warm_input *in, size_t n, uid_t uid, gid_t gid, char *err,
+		size_t errlen)
 {
-	struct input_job job = { w, uid, gid, 0, -1 };
+	struct input_job job = { dirfd, in, n, uid, gid, 0, -1 };
 	int r;
 
-	if (!w->go.ninputs)
+	if (!n)
 		return 0;
-	if (w->input_fd < 0) {
-		(void)snprintf(w->err, sizeof(w->err), "input: this jail has no writable /input");
+	if (dirfd < 0) {
+		(void)snprintf(err, errlen, "input: this jail has no writable /input");
 		return -ENOTDIR;
 	}
 	r = run_writer(&job);
 	if (r < 0) {
-		(void)snprintf(w->err, sizeof(w->err), "input: the writer did not finish: %s",
-			       strerror(-r));
+		(void)snprintf(err, errlen, "input: the writer did not finish: %s", strerror(-r));
 		return r;
 	}
 	if (!job.err)
 		return 0;
 	if (job.index < 0)
-		(void)snprintf(w->err, sizeof(w->err), "input: cannot write as %u:%u",
-			       (unsigned)uid, (unsigned)gid);
+		(void)snprintf(err, errlen, "input: cannot write as %u:%u", (unsigned)uid,
+			       (unsigned)gid);
 	else
-		(void)snprintf(w->err, sizeof(w->err), "input %.64s: %s",
-			       w->go.inputs[job.index].name, strerror(job.err));
+		(void)snprintf(err, errlen, "input %.64s: %s", in[job.index].name,
+			       strerror(job.err));
 	return -job.err;
+}
+
+int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
+{
+	return input_write(w->input_fd, w->go.inputs, w->go.ninputs, uid, gid, w->err,
+			   sizeof(w->err));
+}
+
+/* A cold jail's input file: what a request line can carry, and more. */
+#define INPUT_FILE_MAX (1ull << 30)
+
+int input_load_dir(const char *path, struct warm_input **out, size_t *n, char *err, size_t errlen)
+{
+	struct warm_input *in = NULL;
+	size_t count = 0;
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r = 0;
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		r = -errno;
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		if (dfd >= 0)
+			(void)close(dfd);
+		return r;
+	}
+	while (!r && (errno = 0, e = readdir(d))) {
+		struct stat st;
+		int fd;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (count == WARM_INPUT_MAX_FILES ||
+		    !warm_input_name(e->d_name, strlen(e->d_name))) {
+			r = -EINVAL;
+			(void)snprintf(err, errlen, "%s: %s", path,
+				       count == WARM_INPUT_MAX_FILES ? "more than 100 files"
+								     : "a name /input cannot take");
+			break;
+		}
+		fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			r = -errno;
+		else if (fstat(fd, &st) < 0)
+			r = -errno;
+		else if (!S_ISREG(st.st_mode))
+			r = -EINVAL;
+		if (!r) {
+			char *data = NULL;
+			size_t len = 0;
+
+			r = read_all_fd(fd, INPUT_FILE_MAX, &data, &len);
+			if (!r) {
+				in = xgrow(in, count, sizeof(*in));
+				in[count].name = xstrdup(e->d_name);
+				in[count].data = (unsigned char *)data;
+				in[count].len = len;
+				count++;
+			}
+		}
+		if (r)
+			(void)snprintf(err, errlen, "%s/%.64s: %s", path, e->d_name,
+				       r == -EINVAL ? "not a regular file" : strerror(-r));
+		if (fd >= 0)
+			(void)close(fd);
+	}
+	if (!r && errno) {
+		r = -errno;
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(-r));
+	}
+	(void)closedir(d);
+	*out = in;
+	*n = count;
+	return r;
 }
 
 char *warm_prepare_message(const struct policy *p, size_t *len)

@@ -80,6 +80,15 @@ bool warm_input_name(const char *s, size_t n);
  * a child made for it (clone with CLONE_VM | CLONE_VFORK: the launcher's
  * credentials never change). Blocks until the child is done. 0, or -errno with the file named in w->err. */
 int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid);
+/* The same for the n files at in, through dirfd (a cold jail's /input:
+ * run --input-files). 0, or -errno with the file named in err. */
+int input_write(int dirfd, const struct warm_input *in, size_t n, uid_t uid, gid_t gid, char *err,
+		size_t errlen);
+/* Read the directory at path whole: at most WARM_INPUT_MAX_FILES regular
+ * files (never through a link), each name one /input can take
+ * (warm_input_name). 0, or -errno with what failed in err; *out and *n hold
+ * what was read either way. */
+int input_load_dir(const char *path, struct warm_input **out, size_t *n, char *err, size_t errlen);
 
 /* Lower the jail's memory limit to mib: its cgroup, and RLIMIT_DATA of the
  * init's children (the runner), from outside. 0 or -errno. */

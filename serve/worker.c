@@ -84,8 +84,10 @@ static int prepare_dir(struct server *s, struct job *j, bool warm, char *err, si
 		}
 	}
 	/* a cold jail always has /input, as a warm one does (empty without
-	 * files); a warm one's files come with the go (pool.c, warm.h) */
-	if (mkdirat(dfd, "output", 0700) < 0 || (!warm && mkdirat(dfd, "input", 0755) < 0)) {
+	 * files); its worker copies input/ into the jail's own tmpfs there
+	 * (run --input-files), a warm one's files come with the go (pool.c,
+	 * warm.h). Only the server's user (the worker's) reads any of it. */
+	if (mkdirat(dfd, "output", 0700) < 0 || (!warm && mkdirat(dfd, "input", 0700) < 0)) {
 		r = -errno;
 		(void)snprintf(err, errlen, "execution directory: %s", strerror(-r));
 		return r;
@@ -104,9 +106,6 @@ static int prepare_dir(struct server *s, struct job *j, bool warm, char *err, si
 			}
 		}
 	}
-	/* the dir itself is the server's; the jail's user reads input/ */
-	if (!warm && fchmod(dfd, 0711) < 0)
-		return -errno;
 	return 0;
 }
 
@@ -149,7 +148,7 @@ static char **worker_argv(struct server *s, struct job *j, bool warm)
 		abort();
 	if (j->tools_json && asprintf(&argv[n++], "--tools=%s/tools.json", j->dir) < 0)
 		abort();
-	if (asprintf(&argv[n++], "--input=%s/input", j->dir) < 0)
+	if (asprintf(&argv[n++], "--input-files=%s/input", j->dir) < 0)
 		abort();
 	for (size_t i = 0; i < nenv; i++) {
 		ARG("--env");

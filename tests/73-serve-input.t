@@ -6,8 +6,10 @@
 #
 # Checked from inside (what the program reads and may do) and from outside
 # (the result, the host's mount table, what is left after the server): the
-# files arrive byte for byte in a warm jail, as in a cold one; /input refuses
-# every change; /input exists and is empty without files, warm and cold; a
+# files arrive byte for byte in a warm jail, as in a cold one (whose worker
+# copies them into a tmpfs of the same kind before the code goes, run
+# --input-files: no host path in its mount table); /input refuses every
+# change, warm and cold; /input exists and is empty without files, warm and cold; a
 # request whose files would not fit one hand-over runs cold and says why; a
 # worker refuses a go naming a file outside /input, and nothing is written;
 # the deadline counts from the hand-over, after the files are written; and a
@@ -100,6 +102,19 @@ def body():
     is_(json.loads(r.get("stdout") or "null"), want,
         "read-only: append, truncate, create, chmod, unlink, rename, mkdir, symlink, utime: EROFS; "
         "the file is unchanged")
+    m, _ = c.run("r2", CHANGER, input={"a.txt": b64(b"hello\n")})
+    r = result(m)
+    is_((r.get("start"), json.loads(r.get("stdout") or "null")), ("cold", want),
+        "read-only: a cold jail's /input refuses the same (a tmpfs of its own, as warm)")
+    m, _ = c.run("r2b", "import os; print(open('/proc/self/mountinfo').read()); "
+                 "print([(os.stat('/input/a.txt').st_uid, os.stat('/input').st_uid)])",
+                 input={"a.txt": b64(b"hello\n")})
+    out = result(m).get("stdout") or ""
+    mi = [ln for ln in out.splitlines() if " /input " in ln]
+    ok(len(mi) == 1 and mi[0].split()[3] == "/" and "tmpfs" in mi[0] and "actjail" not in out.split("[(")[0],
+       "cold: /input is a tmpfs of the jail's own; no host path of the server's appears in its mount table",
+       lambda: out)
+    like(out, r"\[\(1000, 1000\)\]", "cold: the files and /input belong to the jail's user, as warm")
     ref, _, _ = actjail_run("print(1)")
     is_((r.get("enforced") or {}).get("writable_mounts"), ((ref or {}).get("enforced") or {}).get("writable_mounts"),
         "read-only: the self-check counts as many writable mounts as in actjail run's jail")
@@ -216,6 +231,36 @@ def body():
     is_(outcomes, [("ready", "", True)] * len(bad_names),
         "bad go: '../escape', 'a/b', '.hidden', '' and a newline: the worker was ready, "
         "refused the go, and the program never ran")
+
+    # ---- the cold worker's option, directly: what --input-files refuses -------------
+    d = os.path.join(serve_client.T, "inf")
+    os.makedirs(d)
+    with open(os.path.join(d, "ok.txt"), "w") as f:
+        f.write("fine\n")
+    r, rc, err = actjail_run("print(open('/input/ok.txt').read(), end='')", "--input-files", d)
+    is_((rc, (r or {}).get("stdout")), (0, "fine\n"), "--input-files: a directory's files at /input")
+    cases = []
+    for what, make in (("a subdirectory", lambda p: os.mkdir(p)),
+                       ("a symlink", lambda p: os.symlink("/etc/passwd", p)),
+                       ("a fifo", lambda p: os.mkfifo(p)),
+                       ("a hidden name", None)):
+        bad = os.path.join(serve_client.T, "bad-%d" % len(cases))
+        os.makedirs(bad)
+        make(os.path.join(bad, "x")) if make else open(os.path.join(bad, ".x"), "w").close()
+        r, rc, err = actjail_run("print(1)", "--input-files", bad)
+        cases.append((what, rc, r is None and "--input-files" in err))
+    many = os.path.join(serve_client.T, "many")
+    os.makedirs(many)
+    for i in range(101):
+        open(os.path.join(many, "f%d" % i), "w").close()
+    r, rc, err = actjail_run("print(1)", "--input-files", many)
+    cases.append(("101 files", rc, r is None and "100 files" in err))
+    r, rc, err = actjail_run("print(1)", "--input-files", d, "--input", d)
+    cases.append(("with --input", rc, r is None and "--input-files" in err))
+    is_(cases, [(w, 2, True) for w in ("a subdirectory", "a symlink", "a fifo", "a hidden name",
+                                       "101 files", "with --input")],
+        "--input-files: a subdirectory, a symlink, a fifo, a hidden name, 101 files, or beside "
+        "--input: a usage error naming it, and nothing runs")
 
     # ---- outside: nothing left ------------------------------------------------------
     for srv in (W, C, S):

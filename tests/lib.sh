@@ -17,6 +17,11 @@ _tap_failed=0
 # make sanitize sets ACTJAIL_SANITIZED: ASan's shadow memory and quarantine
 # make the launcher's memory bounds meaningless there, so those checks skip.
 SANITIZED_WHY="memory bounds are measured on the normal build (ASan adds shadow memory and a quarantine)"
+# Run through actjail serve (tests/74-serve-suite.t): the process that runs
+# is tests/tools/actjail-via-serve, a Python client, not the launcher.
+if [ -n "${ACTJAIL_VIA:-}" ]; then
+	SANITIZED_WHY="the launcher's memory is measured by actjail run, not through actjail serve (tests/74-serve-suite.t)"
+fi
 _cleanup_hooks=()
 
 _lib_cleanup() {

@@ -78,7 +78,7 @@ size=$(wc -c <"$T/result.json")
 ok "$([ "$size" -lt $((1 << 20)) ]; echo $?)" "outside: the result stays bounded ($size bytes)"
 is "$(field '(len(r["tool_calls"]), sum(1 for c in r["tool_calls"] if c["ok"]), r["bridge"]["unrecorded_refusals"])')" \
 	'[1030, 30, 39010]' "outside: 30 calls and the first 1000 of 40010 refusals recorded, the other 39010 counted"
-if [ -n "${ACTJAIL_SANITIZED:-}" ]; then
+if [ -n "${ACTJAIL_SANITIZED:-}${ACTJAIL_VIA:-}" ]; then
 	skip "launcher peak RSS" "$SANITIZED_WHY"
 else
 	ok "$([ "$hwm" -gt 0 ] && [ "$hwm" -lt 8192 ]; echo $?)" \
