@@ -234,9 +234,7 @@ int input_load_dir(const char *path, struct warm_input **out, size_t *n, char *e
 			break;
 		}
 		fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0)
-			r = -errno;
-		else if (fstat(fd, &st) < 0)
+		if (fd < 0 || fstat(fd, &st) < 0)
 			r = -errno;
 		else if (!S_ISREG(st.st_mode))
 			r = -EINVAL;

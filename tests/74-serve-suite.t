@@ -47,7 +47,8 @@ for via in $ways; do
 			continue
 		fi
 		: >"$T/via.log"
-		ACTJAIL_REAL=$ACTJAIL ACTJAIL=$VIA_TOOL ACTJAIL_VIA=$via ACTJAIL_VIA_LOG=$T/via.log \
+		real=$ACTJAIL
+		ACTJAIL_REAL=$real ACTJAIL=$VIA_TOOL ACTJAIL_VIA=$via ACTJAIL_VIA_LOG=$T/via.log \
 			"$t" >"$T/out" 2>"$T/err"
 		trc=$?
 		plan=$(grep -Ec '^1\.\.[0-9]+' "$T/out")
