@@ -13,8 +13,8 @@
 # request whose files would not fit one hand-over runs cold and says why; a
 # worker refuses a go naming a file outside /input, and nothing is written;
 # the deadline counts from the hand-over, after the files are written; and a
-# warm run with files that is refused a syscall, then sleeps past its deadline,
-# ends as a timeout with nothing left running.
+# run with files that is refused a syscall, then sleeps past its deadline,
+# ends as a timeout with nothing left running, warm and cold.
 import json
 import os
 import socket
@@ -188,25 +188,30 @@ def body():
         serve_client.skip("uid range", "a policy's uid_range needs root")
 
     # ---- combined, and past the deadline: files, a refused syscall, a child, a sleep ----
-    mark = marker()
-    code = ("import ctypes, errno\n"
-            "print(open('/input/a.txt').read().strip(), flush=True)\n"
-            "libc = ctypes.CDLL(None, use_errno=True)\n"
-            "r = libc.mount(b'none', b'/input', b'tmpfs', 32, None)  # MS_REMOUNT\n"
-            "print('mount', errno.errorcode.get(ctypes.get_errno()) if r else 'DONE', flush=True)\n"
-            + marker_code(mark, then="time.sleep(30)"))
-    ok(W.wait_pool(1), "combined: ready")
-    t0 = time.monotonic()
-    m, _ = w.run("r7", code, input={"a.txt": b64(b"first\n")}, timeout=1.5, wait=60)
-    took = time.monotonic() - t0
-    r = result(m)
-    is_((status(m), r.get("reason"), r.get("start")), ("timeout", "wall_time", "warm"),
-        "combined: a warm run with files, a refused mount and a child ends at its deadline")
-    is_((r.get("stdout") or "").splitlines()[:3], ["first", "mount EPERM", "started"],
-        "combined: ...after reading its file and being refused the remount")
-    ok(took < 12, "combined: ...not at the 30 s sleep (%.1f s)" % took)
-    ok("mount" in [v.get("syscall") for v in r.get("violations") or []], "combined: the mount is a violation")
-    ok(wait_until(lambda: not procs(marker_pattern(mark)), 10), "combined: its child is gone")
+    for how, srv, cl in (("warm", W, w), ("cold", C, c)):
+        mark = marker()
+        code = ("import ctypes, errno\n"
+                "print(open('/input/a.txt').read().strip(), flush=True)\n"
+                "libc = ctypes.CDLL(None, use_errno=True)\n"
+                "r = libc.mount(b'none', b'/input', b'tmpfs', 32, None)  # MS_REMOUNT\n"
+                "print('mount', errno.errorcode.get(ctypes.get_errno()) if r else 'DONE', flush=True)\n"
+                + marker_code(mark, then="time.sleep(30)"))
+        if how == "warm":
+            ok(srv.wait_pool(1), "combined: ready")
+        t0 = time.monotonic()
+        # cold, the deadline counts from the jail's creation: room for its setup
+        m, _ = cl.run("r7" + how, code, input={"a.txt": b64(b"first\n")},
+                      timeout=1.5 if how == "warm" else 3, wait=60)
+        took = time.monotonic() - t0
+        r = result(m)
+        is_((status(m), r.get("reason"), r.get("start")), ("timeout", "wall_time", how),
+            "combined (%s): a run with files, a refused mount and a child ends at its deadline" % how)
+        is_((r.get("stdout") or "").splitlines()[:3], ["first", "mount EPERM", "started"],
+            "combined (%s): ...after reading its file and being refused the remount" % how)
+        ok(took < 12, "combined (%s): ...not at the 30 s sleep (%.1f s)" % (how, took))
+        ok("mount" in [v.get("syscall") for v in r.get("violations") or []],
+           "combined (%s): the mount is a violation" % how)
+        ok(wait_until(lambda: not procs(marker_pattern(mark)), 10), "combined (%s): its child is gone" % how)
 
     # ---- a worker refuses a go naming a file outside /input ------------------------------
     bad_names = ["../escape", "a/b", ".hidden", "", "new\nline"]
