@@ -497,11 +497,7 @@ static void sanitize_std_fds(void)
 
 static void config_free(struct config *cfg, struct overrides *ov)
 {
-	for (size_t i = 0; i < cfg->ninputs; i++) {
-		free(cfg->inputs[i].name);
-		free(cfg->inputs[i].data);
-	}
-	free(cfg->inputs);
+	input_free(&cfg->inputs, &cfg->ninputs);
 	for (unsigned i = 0; i < cfg->nmounts; i++) {
 		free(cfg->mounts[i].host);
 		free(cfg->mounts[i].target);

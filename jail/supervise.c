@@ -155,6 +155,8 @@ static void cold_inputs(struct supervisor *s)
 
 	(void)close(s->warm.input_fd);
 	s->warm.input_fd = -1;
+	/* the jail has them now: the launcher keeps none while the program runs */
+	input_free(&s->cfg->inputs, &s->cfg->ninputs);
 	if (r < 0) {
 		log_error("%s", err);
 		sup_fail_run(s, "write input", -r);

@@ -129,6 +129,8 @@ void warm_event(struct supervisor *s)
 	}
 	/* the request's files, before the deadline counts */
 	r = warm_write_inputs(&s->warm, s->cfg->host_uid, s->cfg->host_gid);
+	/* the jail has them now: the launcher keeps none while the program runs */
+	input_free(&s->warm.go.inputs, &s->warm.go.ninputs);
 	if (r < 0) {
 		log_error("warm: %s", s->warm.err);
 		sup_fail_run(s, "write input", -r);

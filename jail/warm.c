@@ -32,19 +32,24 @@ int warm_init(struct warm *w, int fd, size_t max_line)
 	return fd_nonblock(fd);
 }
 
+void input_free(struct warm_input **in, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++) {
+		free((*in)[i].name);
+		free((*in)[i].data);
+	}
+	free(*in);
+	*in = NULL;
+	*n = 0;
+}
+
 void warm_free(struct warm *w)
 {
 	frame_reader_free(&w->in);
 	free(w->go.code);
 	free(w->go.tools_json);
 	w->go.code = w->go.tools_json = NULL;
-	for (size_t i = 0; i < w->go.ninputs; i++) {
-		free(w->go.inputs[i].name);
-		free(w->go.inputs[i].data);
-	}
-	free(w->go.inputs);
-	w->go.inputs = NULL;
-	w->go.ninputs = 0;
+	input_free(&w->go.inputs, &w->go.ninputs);
 	if (w->input_fd >= 0)
 		(void)close(w->input_fd);
 	w->input_fd = -1;

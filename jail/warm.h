@@ -89,6 +89,8 @@ int input_write(int dirfd, const struct warm_input *in, size_t n, uid_t uid, gid
  * (warm_input_name). 0, or -errno with what failed in err; *out and *n hold
  * what was read either way. */
 int input_load_dir(const char *path, struct warm_input **out, size_t *n, char *err, size_t errlen);
+/* Free the n files at *in; both are reset. */
+void input_free(struct warm_input **in, size_t *n);
 
 /* Lower the jail's memory limit to mib: its cgroup, and RLIMIT_DATA of the
  * init's children (the runner), from outside. 0 or -errno. */
