@@ -18,8 +18,10 @@
 #                           request's input files are copied at hand-over
 #   attack-write-outside    binds an --input directory with a subdirectory;
 #                           a request's input is flat files
-#   attack-kill-launcher    kills the launcher from outside; a worker
-#                           killed so is tests/71-serve-lifecycle.t's
+#
+# attack-kill-launcher kills the "launcher" with SIGKILL: here the wrapper,
+# whose server then dies too (PR_SET_PDEATHSIG), its workers with it
+# (--die-with-parent), and the jails with them: nothing may be left.
 source "$(dirname "$0")/lib.sh"
 VIA_TOOL=$TOP/tests/tools/actjail-via-serve
 if [ -n "${ACTJAIL_SANITIZED:-}" ]; then
@@ -34,7 +36,6 @@ why_not() {
 	case "$1" in
 	attack-inotify-exhaust.t) echo "the host releases the program through a file added to --input while it runs; request input is copied at hand-over" ;;
 	attack-write-outside.t) echo "--input has a subdirectory; a request's input is flat files" ;;
-	attack-kill-launcher.t) echo "kills the launcher from outside; a killed worker is tests/71-serve-lifecycle.t's" ;;
 	esac
 }
 
@@ -64,7 +65,7 @@ for via in $ways; do
 			ok 1 "$via: $name: its $got checks pass, its $runs run(s) all started $via"
 			printf '#   exit %s, plan %s of %s checks, %s run(s) not %s\n' "$trc" "${want:-none}" "$got" "$other" "$via"
 			printf '%s\n' "$bad" | head -20 | sed 's/^/#   /'
-			grep -E 'actjail-via-serve' "$T/err" "$T"/actjail-test.*/stderr 2>/dev/null | head -5 | sed 's/^/#   /'
+			grep '^FAIL ' "$T/via.log" | head -5 | sed 's/^/#   /'
 		fi
 	done
 done
