@@ -194,6 +194,12 @@ static void status_record(struct supervisor *s, const struct status_msg *m, int 
 			if (s->cfg->input_files)
 				/* cold: the files, then the code (supervise) */
 				cold_inputs(s);
+		} else if (s->cfg->input_files && s->warm.input_fd < 0) {
+			/* no descriptor came with it: the files cannot be
+			 * written, and the code never goes without them */
+			sup_fail_run(s, "write input", EBADF);
+			(void)snprintf(s->o->setup_detail, sizeof(s->o->setup_detail),
+				       "no writable copy of /input came from the jail's init");
 		}
 		break;
 	case ST_READY:
