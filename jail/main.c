@@ -539,6 +539,10 @@ int main(int argc, char **argv, char **envp)
 		return EXIT_SETUP;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* A caller that ignores SIGCHLD (SIG_IGN survives execve) would have
+	 * the kernel reap the jail's init, a server's workers and the tools
+	 * before wait4 could: no status, no usage, "no child processes". */
+	signal(SIGCHLD, SIG_DFL);
 	sanitize_std_fds();
 	cfg.cg.v2_fd = -1;
 	cfg.output_dir_fd = -1;

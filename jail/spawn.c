@@ -214,7 +214,8 @@ static _Noreturn void run_program(const struct config *cfg)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* the launcher ignores SIGPIPE; ignored signals would survive execve */
+	/* the launcher ignores SIGPIPE; ignored signals would survive execve
+	 * (every other one is back to SIG_DFL since child_main's step 1a) */
 	signal(SIGPIPE, SIG_DFL);
 	/* A session of its own; with a terminal, the jail's fresh pty becomes
 	 * its controlling terminal (never the caller's: CVE-2017-5226). */
@@ -306,6 +307,11 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	 *    launcher died before the prctl, the read below sees EOF. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die("set parent-death signal", errno, NULL);
+	/* 1a. Signals as nobody set them, while the launcher writes the id
+	 *     maps: what the launcher's caller ignored is not the program's
+	 *     to inherit. SIGPIPE stays ignored until the program's fork
+	 *     (run_program): this process writes to the status socket. */
+	signals_default(SIGPIPE);
 	n = recv(fds->status, &go, sizeof(go), 0);
 	if (n != (ssize_t)sizeof(go) || go.kind != ST_GO)
 		_exit(EXIT_SETUP);

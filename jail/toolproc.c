@@ -26,8 +26,7 @@ static void exec_tool(const struct tool *t, int in, int out, int err)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
+	signals_default(0);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(127);
 	if (t->cwd && chdir(t->cwd) < 0) {

@@ -61,6 +61,13 @@ void *xrealloc(void *p, size_t n);
 void *xgrow(void *p, size_t n, size_t elem);
 char *xstrdup(const char *s);
 
+/* Every signal's disposition back to SIG_DFL but keep's (0: none), as in a
+ * process nobody configured: an ignored signal survives execve, so a caller
+ * that ignores SIGXFSZ, SIGINT or SIGHUP (a Python parent, nohup, a
+ * background job of sh) would otherwise hand that on to the jail's program
+ * and to the host's tools. Handlers do not survive execve; SIG_IGN does. */
+void signals_default(int keep);
+
 /* Decimal integer in [min, max]; no sign, no garbage. 0 or -EINVAL/-ERANGE. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Seconds, fractional allowed ("1.5"), to milliseconds (rounded up) in [min_ms, max_ms]. */

@@ -162,4 +162,36 @@ if [ "$elapsed" -lt 15000 ]; then ok 0 "--cpu-time with forked spinners: ends in
 	ok 1 "--cpu-time with forked spinners: ends in ${elapsed} ms"
 fi
 
+# --- signals the caller ignored ----------------------------------------------------
+# SIG_IGN survives execve: nohup, a background job of sh or a Python parent
+# that execs the launcher pass ignored signals on. The jail's program and the
+# host's tools must start with every signal at SIG_DFL, and a caller that
+# ignores SIGCHLD must not have the kernel reap the launcher's children.
+ignoring() { (trap '' HUP INT QUIT USR1 USR2 ALRM XFSZ CHLD && exec "$@"); }
+ignoring grep SigIgn /proc/self/status >"$T/ign.caller"
+like "$(cat "$T/ign.caller")" 'SigIgn:.*[1-9a-f]' "the caller of the next runs ignores signals"
+ignoring "$ACTJAIL" exec --json -- /usr/bin/grep SigIgn /proc/self/status \
+	</dev/null >"$T/result.json" 2>"$T/stderr"
+rc=$?
+is "$rc:$(field '(r["status"], r["stdout"])')" '0:["ok", "SigIgn:\t0000000000000000\n"]' \
+	"exec under a caller ignoring signals: the program ignores none"
+is "$(cat "$T/stderr")" "" "exec under a caller ignoring SIGCHLD: the launcher reaps its jail (no error)"
+ignoring "$ACTJAIL" run --json \
+	--tool 'sig=printf "\"%s\"" "$(grep SigIgn /proc/self/status | tr "\t" " ")"' - >"$T/result.json" \
+	2>"$T/stderr" <<'PY'
+import subprocess
+print(subprocess.run(["grep", "SigIgn", "/proc/self/status"], capture_output=True,
+                     text=True).stdout.strip())
+print(call_tool("sig"))
+PY
+rc=$?
+is "$rc:$(field '(r["status"], r["stdout"])')" '0:["ok", "SigIgn:\t0000000000000000\nSigIgn: 0000000000000000\n"]' \
+	"run under a caller ignoring signals: the program's child and the host's tool ignore none"
+is "$(cat "$T/stderr")" "" "run under a caller ignoring SIGCHLD: the launcher reaps its jail and tool (no error)"
+ignoring "$ACTJAIL" exec --json -- /usr/bin/dd if=/dev/zero of=/tmp/big bs=1M seek=64 count=1 \
+	</dev/null >"$T/result.json" 2>"$T/stderr"
+rc=$?
+is "$rc:$(field '(r["status"], r["signal"])')" '153:["killed", 25]' \
+	"dd past the file-size limit under a caller ignoring SIGXFSZ: killed by SIGXFSZ, as under any caller"
+
 done_testing

@@ -916,6 +916,36 @@ static void test_read_available(void)
 	free(s.buf);
 }
 
+static bool ignored(int sig)
+{
+	struct sigaction sa;
+
+	return sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+}
+
+/* signals_default: what a caller ignored is back to SIG_DFL, but the one
+ * kept; SIGCHLD ignored would make the kernel reap our children */
+static void test_signals_default(void)
+{
+	const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGXFSZ, SIGCHLD, SIGRTMIN + 3 };
+	bool all = true;
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)signal(sigs[i], SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		all = all && ignored(sigs[i]);
+	ok(all && ignored(SIGPIPE), "signals_default: the signals are ignored before");
+	signals_default(SIGPIPE);
+	all = true;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		all = all && !ignored(sigs[i]);
+	ok(all, "signals_default: every ignored signal is back to SIG_DFL (real-time ones too)");
+	ok(ignored(SIGPIPE), "signals_default: the kept one stays ignored");
+	signals_default(0);
+	ok(!ignored(SIGPIPE), "signals_default(0): none kept");
+}
+
 int main(void)
 {
 	int dir;
@@ -935,6 +965,7 @@ int main(void)
 	test_xgrow();
 	test_channel();
 	test_read_available();
+	test_signals_default();
 	dir = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir >= 0) {
 		rm_tree(dir);
