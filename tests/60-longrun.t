@@ -22,6 +22,10 @@
 #   all together (23); a notification, then a tool call (24, 28)
 # and T_TIMER, the deadline, in every case.
 #
+# tests/74-serve-suite.t runs this file again through `actjail serve`, warm
+# and cold (tests/tools/actjail-via-serve): every `run --json` it can put
+# in a request goes to a server's jail, the rest to the launcher.
+#
 # The cases run in the background, four at a time, each into its own files
 # ($T/NN.*); the checks then read them in a fixed order. A watchdog SIGKILLs
 # a run that overshoots its deadline by far, so a regression fails here
@@ -379,7 +383,10 @@ import ctypes, pwd
 ctypes.CDLL(None).syscall(103, 3, 0, 0)
 print("pw", pwd.getpwuid(0).pw_name)
 PY
-pool lr_signal 25 TERM "$ACTJAIL" run --json --timeout "$SIG_TIMEOUT" "$T/25.py"
+# (Through the server, tests/74, this one case runs the launcher itself: a
+# client ends a request with "cancel", whose outcome tests/71 checks; a
+# signal to the client is not a signal to any launcher.)
+pool lr_signal 25 TERM "${ACTJAIL_REAL:-$ACTJAIL}" run --json --timeout "$SIG_TIMEOUT" "$T/25.py"
 marker 26
 pool lr_signal 26 TERM "$ACTJAIL" exec --json --timeout "$SIG_TIMEOUT" -- /bin/sh -c 'id; echo marker 26; exec sleep 987.326'
 marker 27
