@@ -428,7 +428,9 @@ void calls_message(struct calls *cs, const char *op, const struct json_node *roo
 			       (unsigned long long)lim->max_calls);
 		limit_hit(cs, "max_calls");
 		refuse(cs, id_json, tool->u.string.ptr, why);
-	} else if (cs->o->bridge.bytes_in + cs->o->bridge.bytes_out > lim->max_bridge_bytes) {
+	} else if (cs->o->bridge.bytes_in + cs->bridge->sent > lim->max_bridge_bytes) {
+		/* both ways as they stand now (bytes_out is only filled in at
+		 * the end): large answers to small calls count too */
 		char why[96];
 
 		(void)snprintf(why, sizeof(why), "bridge byte limit reached (%llu bytes per run)",

@@ -142,6 +142,10 @@ void warm_event(struct supervisor *s)
 	s->cfg->code = s->warm.go.code;
 	s->cfg->code_len = s->warm.go.code_len;
 	s->warm.go.code = NULL; /* the config's now (freed with it) */
+	/* the bridge's counts are the program's: the prepare message and the
+	 * runner's ready are the jail's own, and a cold run has neither */
+	s->o->bridge.bytes_in = 0;
+	s->bridge.sent = 0;
 	s->o->handover_ns = now_ns();
 	timing_mark("warm: code handed over");
 	supervise_hand_over(s, s->o->handover_ns + s->cfg->policy.limits.timeout_ms * 1000000u);

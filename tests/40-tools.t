@@ -131,6 +131,22 @@ PY
 jrun --tool "echo=$T/echo.sh" --max-bridge-bytes 5000 <"$T/bytes.py"
 like "$(field 'r["stdout"]')" "bridge byte limit reached" "max-bridge-bytes: ToolError"
 is "$(field 'r["bridge"]["limit_hit"]')" "max_bridge_bytes" "max-bridge-bytes: noted"
+# the limit counts both ways: small calls whose answers are 10 KB each
+cat >"$T/bigreply.py" <<'PY'
+n = 0
+try:
+    for i in range(100):
+        call_tool("big")
+        n += 1
+    print("no limit")
+except ToolError as e:
+    print(n, e)
+PY
+jrun --tool 'big=printf "\"%s\"" "$(head -c 10000 /dev/zero | tr "\0" y)"' --max-bridge-bytes 20000 \
+	<"$T/bigreply.py"
+is "$(field '(r["stdout"], r["bridge"]["limit_hit"], r["bridge"]["bytes_in"] < 2000)')" \
+	'["2 bridge byte limit reached (20000 bytes per run)\n", "max_bridge_bytes", true]' \
+	"max-bridge-bytes: 10 KB answers to small calls count; the third call is refused"
 
 cat >"$T/bigcall.py" <<'PY'
 try:
