@@ -86,7 +86,29 @@ static int on_relay_line(const char *line, size_t len, void *ctx)
 	}
 	tool = request_tool(j, name);
 	if (!tool) {
-		refuse_call(s, j, id_json, "no such tool (the request declared none of that name)");
+		/* the words of `actjail run`: the operator's tools (the worker's
+		 * launcher answers calls to those itself), then the request's */
+		char names[400];
+		size_t used;
+
+		names[0] = '\0';
+		if (j->generation == s->pol->generation)
+			toolset_names(&s->pol->tools, names, sizeof(names));
+		used = strlen(names);
+		for (size_t i = 0;
+		     j->tools && i < j->tools->u.array.len && used + 1 < sizeof(names); i++) {
+			const char *tn = message_string(j->tools->u.array.items[i], "name", NULL);
+			int k = tn ? snprintf(names + used, sizeof(names) - used, "%s%s",
+					      used ? ", " : "", tn)
+				   : 0;
+
+			if (k > 0)
+				used = used + (size_t)k < sizeof(names) ? used + (size_t)k
+									: sizeof(names) - 1;
+		}
+		(void)snprintf(why, sizeof(why), "unknown tool \"%.64s\"; available tools: %s",
+			       name, *names ? names : "(none)");
+		refuse_call(s, j, id_json, why);
 		goto out;
 	}
 	schema = json_get(tool, "parameters");

@@ -173,8 +173,9 @@ print(json.dumps(out), flush=True)
         is_(out.get("failed"), ["ToolError", "no such city: Atlantis"],
             "tools (%s): ok:false from the client raises ToolError with its message" % what)
         like(out.get("schema"), r'^\["ToolError", ".*city', "tools (%s): a call failing the schema raises ToolError" % what)
-        like(out.get("undeclared"), r'^\["ToolError", ".*no such tool',
-             "tools (%s): a call of an undeclared tool raises ToolError" % what)
+        like(out.get("undeclared"), r'^\["ToolError", "unknown tool \\"undeclared\\"; available tools: add, lookup"\]$',
+             "tools (%s): a call of an undeclared tool raises ToolError naming the tools there are, "
+             "as actjail run's does" % what)
         is_(out.get("add"), 42, "tools (%s): the operator's command tool answers, unseen by the client" % what)
         is_([(t.get("tool"), t.get("ok")) for t in r.get("tool_calls", [])],
             [("lookup", True), ("lookup", False), ("lookup", False), ("undeclared", False), ("lookup", True),
