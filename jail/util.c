@@ -5,9 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -272,12 +275,18 @@ uint64_t now_ns(void)
 
 void signals_default(int keep)
 {
-	struct sigaction dfl;
+	/* the kernel's struct: glibc's sigaction() refuses its own two
+	 * signals (32 and 33), and posix_spawn() hands those on ignored to a
+	 * child whose parent had handlers for them (every glibc process) */
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		uint64_t mask;
+	} dfl = { SIG_DFL, 0, NULL, 0 };
 
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	/* SIGKILL and SIGSTOP cannot change; glibc refuses its own two */
-	for (int sig = 1; sig < NSIG; sig++)
+	/* SIGKILL and SIGSTOP cannot change */
+	for (int sig = 1; sig <= 64; sig++)
 		if (sig != keep && sig != SIGKILL && sig != SIGSTOP)
-			(void)sigaction(sig, &dfl, NULL);
+			(void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 }

@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "jail/evloop.h"
@@ -944,6 +945,24 @@ static void test_signals_default(void)
 	ok(ignored(SIGPIPE), "signals_default: the kept one stays ignored");
 	signals_default(0);
 	ok(!ignored(SIGPIPE), "signals_default(0): none kept");
+	/* glibc's own two, which only the kernel's call reaches */
+	{
+		struct {
+			void (*handler)(int);
+			unsigned long flags;
+			void (*restorer)(void);
+			uint64_t mask;
+		} ign = { SIG_IGN, 0, NULL, 0 }, old;
+
+		ok(syscall(SYS_rt_sigaction, 32, &ign, NULL, 8) == 0 &&
+			   syscall(SYS_rt_sigaction, 33, &ign, NULL, 8) == 0,
+		   "signals 32 and 33 ignored (as posix_spawn leaves them)");
+		signals_default(0);
+		all = syscall(SYS_rt_sigaction, 32, NULL, &old, 8) == 0 && old.handler == SIG_DFL;
+		all = all && syscall(SYS_rt_sigaction, 33, NULL, &old, 8) == 0 &&
+		      old.handler == SIG_DFL;
+		ok(all, "signals_default: 32 and 33 are back to SIG_DFL too");
+	}
 }
 
 int main(void)
