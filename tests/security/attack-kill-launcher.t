@@ -121,5 +121,5 @@ is "$(wc -c <"$T/killed.json")" 0 "outside: the killed launcher printed no resul
 attack_end
 # as root, the killed launcher's (empty) cgroup is left behind until the next
 # run sweeps it (50-cgroup.t): run one, so that no other test finds it
-echo pass | "$ACTJAIL" run --quiet - >/dev/null 2>&1
+echo pass | "$ACTJAIL" run --json --quiet - >/dev/null 2>&1
 done_testing
