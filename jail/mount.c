@@ -516,8 +516,10 @@ static int warm_input_or_die(const struct config *cfg)
 	return tree;
 }
 
-int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src, int *input)
+int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src, int *input,
+			     int *main)
 {
+	bool code_later = cfg->mode == MODE_RUN && cfg->warm_fd >= 0;
 	const struct limits *l = &cfg->policy.limits;
 	char opts[128], path[256];
 	int out;
@@ -528,9 +530,13 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die("make mounts private", errno, NULL);
 
-	/* 2 MiB for the skeleton and the runner, and room for the program's source */
-	(void)snprintf(opts, sizeof(opts), "size=%zuk,nr_inodes=4096,mode=0755",
-		       2048 + (cfg->mode == MODE_RUN ? (cfg->code_len + 1023) / 1024 : 0));
+	/* 2 MiB for the skeleton and the runner, and room for the program's
+	 * source (a warm jail's: as long as a go can carry) */
+	(void)snprintf(
+		opts, sizeof(opts), "size=%zuk,nr_inodes=4096,mode=0755",
+		2048 + (code_later ? (size_t)(cfg->policy.limits.max_message_bytes + 1023) / 1024
+			: cfg->mode == MODE_RUN ? (cfg->code_len + 1023) / 1024
+						: 0));
 	tmpfs_or_die(NEWROOT, MS_NOSUID | MS_NODEV, opts);
 	for (i = 0; i < src->nlinks; i++) {
 		(void)snprintf(path, sizeof(path), NEWROOT "/%s", src->links[i][0]);
@@ -546,6 +552,15 @@ int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src
 	write_etc_or_die();
 	if (cfg->mode == MODE_RUN)
 		write_runner_or_die(cfg);
+	*main = -1;
+	if (code_later) {
+		/* the launcher's way in for main.py: a detached copy, which the
+		 * root's read-only flag (below) does not reach */
+		*main = open_tree(AT_FDCWD, NEWROOT JAIL_RUNNER_DIR,
+				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (*main < 0)
+			die("write the runner", errno, "copy %s", JAIL_RUNNER_DIR);
+	}
 
 	/* /dev: a small tmpfs holding binds of the harmless devices only */
 	tmpfs_or_die(NEWROOT "/dev", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755");

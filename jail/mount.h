@@ -58,7 +58,10 @@ void mount_open_sources_or_die(const struct config *cfg, const char *pty,
  * O_RDONLY|O_DIRECTORY descriptor on the /output tmpfs for capture. With
  * cfg->warm_input, *input is a detached, writable copy of the /input tmpfs
  * (open_tree(2) OPEN_TREE_CLONE), which the jail itself sees read-only;
- * else -1. */
-int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src, int *input);
+ * else -1. A warm jail (cfg->warm_fd), whose code comes later, gets room
+ * for it in the root and in *main a writable copy of JAIL_RUNNER_DIR, where
+ * the launcher writes main.py at the hand-over; else -1. */
+int mount_setup_child_or_die(const struct config *cfg, struct mount_sources *src, int *input,
+			     int *main);
 
 #endif

@@ -300,7 +300,7 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	struct status_msg go;
 	unsigned cg_flags;
 	ssize_t n;
-	int out_fd, in_fd;
+	int out_fd, in_fd, main_fd;
 
 	log_enter_child(fds->status);
 	/* 1. Die with the launcher. Set before waiting for "go": if the
@@ -350,13 +350,17 @@ static _Noreturn void child_main(const struct config *cfg, struct child_fds *fds
 	}
 	timing_child_mark(TS_USERNS);
 	/* 5. Private mounts, tmpfs root, binds, /proc, /dev, pivot_root. */
-	out_fd = mount_setup_child_or_die(cfg, &src, &in_fd);
+	out_fd = mount_setup_child_or_die(cfg, &src, &in_fd, &main_fd);
 	timing_child_mark(TS_MOUNTS);
 	send_fd_kind_or_die(fds->status, out_fd, ST_OUTPUT_FD);
 	(void)close(out_fd);
 	if (in_fd >= 0) {
 		send_fd_kind_or_die(fds->status, in_fd, ST_INPUT_FD);
 		(void)close(in_fd);
+	}
+	if (main_fd >= 0) {
+		send_fd_kind_or_die(fds->status, main_fd, ST_MAIN_FD);
+		(void)close(main_fd);
 	}
 	/* 6. Loopback up and the fixed hostname (need CAP_NET_ADMIN/SYS_ADMIN). */
 	net_setup_child_or_die();

@@ -27,6 +27,7 @@ enum status_kind {
 	ST_TIMINGS,	/* value: count; detail: struct timing_wire[count]; err: the
 			 * init's CPU time so far in microseconds (-1 if unknown) */
 	ST_INPUT_FD,	/* a warm jail's writable copy of /input (SCM_RIGHTS) */
+	ST_MAIN_FD,	/* a warm jail's writable copy of /run/actjail (SCM_RIGHTS) */
 };
 
 /* Room for the self-check's record (ST_ENFORCED), which grows with each layer. */

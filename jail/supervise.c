@@ -202,6 +202,12 @@ static void status_record(struct supervisor *s, const struct status_msg *m, int 
 				       "no writable copy of /input came from the jail's init");
 		}
 		break;
+	case ST_MAIN_FD:
+		if (passed_fd >= 0 && s->warm.fd >= 0 && s->warm.main_fd < 0) {
+			s->warm.main_fd = passed_fd;
+			passed_fd = -1;
+		}
+		break;
 	case ST_READY:
 		s->ready = true;
 		break;
@@ -445,7 +451,7 @@ int supervise_prepare(struct supervisor **out, struct config *cfg)
 
 	s->cfg = cfg;
 	s->sfd = s->tfd = s->notify_fd = -1;
-	s->warm.fd = s->warm.input_fd = -1;
+	s->warm.fd = s->warm.input_fd = s->warm.main_fd = -1;
 	channel_init(&s->bridge, -1, T_BRIDGE, 0);
 	r = evloop_init(&s->ev);
 	if (r == 0) {

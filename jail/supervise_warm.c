@@ -127,8 +127,8 @@ void warm_event(struct supervisor *s)
 			return;
 		}
 	}
-	/* the request's files, before the deadline counts */
-	r = warm_write_inputs(&s->warm, s->cfg->host_uid, s->cfg->host_gid);
+	/* the request's files and its main.py, before the deadline counts */
+	r = warm_write_files(&s->warm, s->cfg->host_uid, s->cfg->host_gid);
 	/* the jail has them now: the launcher keeps none while the program runs */
 	input_free(&s->warm.go.inputs, &s->warm.go.ninputs);
 	if (r < 0) {

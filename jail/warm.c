@@ -19,6 +19,7 @@
 
 #include "bridge/json.h"
 #include "bridge/message.h"
+#include "jail/config.h"
 #include "jail/evloop.h"
 #include "jail/util.h"
 #include "serve/base64.h"
@@ -27,7 +28,7 @@ int warm_init(struct warm *w, int fd, size_t max_line)
 {
 	memset(w, 0, sizeof(*w));
 	w->fd = fd;
-	w->input_fd = -1;
+	w->input_fd = w->main_fd = -1;
 	frame_reader_init(&w->in, max_line);
 	return fd_nonblock(fd);
 }
@@ -52,7 +53,9 @@ void warm_free(struct warm *w)
 	input_free(&w->go.inputs, &w->go.ninputs);
 	if (w->input_fd >= 0)
 		(void)close(w->input_fd);
-	w->input_fd = -1;
+	if (w->main_fd >= 0)
+		(void)close(w->main_fd);
+	w->input_fd = w->main_fd = -1;
 }
 
 bool warm_input_name(const char *s, size_t n)
@@ -108,7 +111,7 @@ static int parse_inputs(struct warm *w, const struct json_node *v)
 }
 
 /* The writer's job and its report: 0, or the errno and the file it failed
- * on (-1: taking the ids). */
+ * on (-1: taking the ids; -2: main.py). */
 struct input_job {
 	int dirfd;
 	const struct warm_input *in;
@@ -117,6 +120,9 @@ struct input_job {
 	gid_t gid;
 	int err;
 	int index;
+	int main_fd; /* main.py goes there (-1: none) */
+	const char *code;
+	size_t code_len;
 };
 
 /* In a child made for the writes (clone(2) with CLONE_VM | CLONE_VFORK: it
@@ -141,6 +147,14 @@ static int write_inputs_child(void *arg)
 		if (r < 0) {
 			job->err = -r;
 			job->index = (int)i;
+		}
+	}
+	if (!job->err && job->main_fd >= 0) {
+		int r = write_blob_at(job->main_fd, "main.py", job->code, job->code_len, 0444);
+
+		if (r < 0) {
+			job->err = -r;
+			job->index = -2;
 		}
 	}
 	_exit(0);
@@ -175,7 +189,7 @@ static int run_writer(struct input_job *job)
 int input_write(int dirfd, const struct warm_input *in, size_t n, uid_t uid, gid_t gid, char *err,
 		size_t errlen)
 {
-	struct input_job job = { dirfd, in, n, uid, gid, 0, -1 };
+	struct input_job job = { dirfd, in, n, uid, gid, 0, -1, -1, NULL, 0 };
 	int r;
 
 	if (!n)
@@ -200,10 +214,42 @@ int input_write(int dirfd, const struct warm_input *in, size_t n, uid_t uid, gid
 	return -job.err;
 }
 
-int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid)
+int warm_write_files(struct warm *w, uid_t uid, gid_t gid)
 {
-	return input_write(w->input_fd, w->go.inputs, w->go.ninputs, uid, gid, w->err,
-			   sizeof(w->err));
+	struct input_job job = { w->input_fd, w->go.inputs, w->go.ninputs, uid,		  gid, 0,
+				 -1,	      w->main_fd,   w->go.code,	   w->go.code_len };
+	int r;
+
+	if (w->main_fd < 0) {
+		(void)snprintf(w->err, sizeof(w->err),
+			       "main.py: no writable copy of %s came from "
+			       "the jail's init",
+			       JAIL_RUNNER_DIR);
+		return -EBADF;
+	}
+	if (w->go.ninputs && w->input_fd < 0) {
+		(void)snprintf(w->err, sizeof(w->err), "input: this jail has no writable /input");
+		return -ENOTDIR;
+	}
+	r = run_writer(&job);
+	(void)close(w->main_fd);
+	w->main_fd = -1;
+	if (r < 0) {
+		(void)snprintf(w->err, sizeof(w->err), "input: the writer did not finish: %s",
+			       strerror(-r));
+		return r;
+	}
+	if (!job.err)
+		return 0;
+	if (job.index == -1)
+		(void)snprintf(w->err, sizeof(w->err), "input: cannot write as %u:%u",
+			       (unsigned)uid, (unsigned)gid);
+	else if (job.index == -2)
+		(void)snprintf(w->err, sizeof(w->err), "main.py: %s", strerror(job.err));
+	else
+		(void)snprintf(w->err, sizeof(w->err), "input %.64s: %s",
+			       w->go.inputs[job.index].name, strerror(job.err));
+	return -job.err;
 }
 
 /* A cold jail's input file: what a request line can carry, and more. */

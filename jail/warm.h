@@ -47,6 +47,7 @@ struct warm_go {
 struct warm {
 	int fd;	      /* -1 when not warm */
 	int input_fd; /* the writable copy of the jail's /input, or -1 */
+	int main_fd;  /* the writable copy of its JAIL_RUNNER_DIR, or -1 */
 	struct frame_reader in;
 	bool announced; /* "ready" said to the server */
 	bool got_go;
@@ -74,12 +75,15 @@ int warm_readable(struct warm *w, const struct limits *l);
  * control character, not starting with a dot (so never "." or ".."). */
 bool warm_input_name(const char *s, size_t n);
 
-/* Write the go's input files through w->input_fd, as uid:gid (the host ids
- * of the jail's user: a file system of the jail's user namespace takes no
- * owner it cannot map), each created new (O_EXCL), never through a link, by
- * a child made for it (clone with CLONE_VM | CLONE_VFORK: the launcher's
- * credentials never change). Blocks until the child is done. 0, or -errno with the file named in w->err. */
-int warm_write_inputs(struct warm *w, uid_t uid, gid_t gid);
+/* Write the go's input files through w->input_fd, and its code as main.py
+ * (read-only: __main__.__file__, which multiprocessing's spawn and
+ * forkserver workers re-import) through w->main_fd, as uid:gid (the host
+ * ids of the jail's user: a file system of the jail's user namespace takes
+ * no owner it cannot map), each created new (O_EXCL), never through a link,
+ * by a child made for it (clone with CLONE_VM | CLONE_VFORK: the launcher's
+ * credentials never change). Blocks until the child is done. 0, or -errno
+ * with the file named in w->err; -EBADF when the jail sent no main_fd. */
+int warm_write_files(struct warm *w, uid_t uid, gid_t gid);
 /* The same for the n files at in, through dirfd (a cold jail's /input:
  * run --input-files). 0, or -errno with the file named in err. */
 int input_write(int dirfd, const struct warm_input *in, size_t n, uid_t uid, gid_t gid, char *err,

@@ -15,6 +15,7 @@
 # the deadline counts from the hand-over, after the files are written; and a
 # run with files that is refused a syscall, then sleeps past its deadline,
 # ends as a timeout with nothing left running, warm and cold.
+import hashlib
 import json
 import os
 import socket
@@ -56,6 +57,25 @@ attempt('utime', lambda: os.utime('/input/a.txt', (0, 0)))
 res['rdonly'] = bool(os.statvfs('/input').f_flag & os.ST_RDONLY)
 res['content'] = open('/input/a.txt').read()
 print(json.dumps(res, sort_keys=True))
+"""
+
+
+MAIN_PROG = r"""import errno, hashlib, json, multiprocessing, os, stat, sys
+def sq(x):
+    return x * x
+if __name__ == "__main__":
+    st = os.stat(__file__)
+    w = []
+    for f in (lambda: open(__file__, "a").write("x"), lambda: os.chmod(__file__, 0o666)):
+        try:
+            f()
+            w.append("ALLOWED")
+        except OSError as e:
+            w.append(errno.errorcode.get(e.errno, str(e.errno)))
+    with multiprocessing.get_context("spawn").Pool(2) as p:
+        r = p.map(sq, [1, 2, 3])
+    print(json.dumps([__file__, sys.argv[0], hashlib.sha256(open(__file__, "rb").read()).hexdigest(),
+                      oct(stat.S_IMODE(st.st_mode)), st.st_uid, w, r]))
 """
 
 
@@ -129,6 +149,25 @@ def body():
     is_((result(mc).get("start"), result(mc).get("stdout")), ("cold", "[] True\n"),
         "no files: ...and so is a cold one's")
 
+    # ---- the program's own file: main.py, warm as cold ---------------------------------
+    # A warm jail is built before its code exists: the worker writes main.py at
+    # the hand-over (through a writable copy of /run/actjail, as /input's
+    # files), so __file__ is there for spawn and forkserver workers to
+    # re-import, read-only, as in a cold jail and under actjail run.
+    ok(W.wait_pool(1), "warm: ready")
+    mw, _ = w.run("r3m", MAIN_PROG, wait=60)
+    mc, _ = c.run("r3m", MAIN_PROG, wait=60)
+    want = ["/run/actjail/main.py", "/run/actjail/main.py",
+            hashlib.sha256(MAIN_PROG.encode()).hexdigest(), "0o444", 1000, ["EACCES", "EROFS"], [1, 4, 9]]
+    for what, m in (("warm", mw), ("cold", mc)):
+        r = result(m)
+        got = (status(m), r.get("start"), json.loads(r.get("stdout") or "null"))
+        ok(got == ("ok", what, want),
+           "%s: __file__ and argv[0] are /run/actjail/main.py, the program byte for byte, 0444, "
+           "the jail user's, closed to writes (EACCES) and to its owner's chmod (EROFS); a spawn Pool "
+           "re-imports it" % what,
+           lambda: "got:  %s\nwant: %s\nstderr: %s" % (got, ("ok", what, want), r.get("stderr")))
+
     # ---- the deadline counts once the files are written ------------------------------
     big = os.urandom(6 << 20)
     ok(W.wait_pool(1), "warm: ready")
@@ -137,7 +176,6 @@ def body():
                  "print(hashlib.sha256(open('/input/big', 'rb').read()).hexdigest())",
                  input={"big": b64(big)}, timeout=2, wait=60)
     r = result(m)
-    import hashlib
     is_((status(m), r.get("start"), (r.get("stdout") or "").strip()),
         ("ok", "warm", hashlib.sha256(big).hexdigest()),
         "big input: 6 MiB arrive whole in a warm jail, within a 2 s deadline")

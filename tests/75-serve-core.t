@@ -22,7 +22,7 @@
 # started as asked, and none failed in the wrapper.
 source "$(dirname "$0")/lib.sh"
 VIA_TOOL=$TOP/tests/tools/actjail-via-serve
-CORE="20-run 30-mount 31-net 32-caps 33-seccomp 34-limits 34b-ucounts 35-timeout
+CORE="20-run 30-mount 31-net 32-caps 33-seccomp 34-limits 34b-ucounts 35-timeout 41-compat
 36-capture 37-env 39-bridge 40-tools 44-exit 46-end 60-longrun"
 if [ -n "${ACTJAIL_SANITIZED:-}" ]; then
 	# as in 74: the ASan build runs warm only; cold workers are
