@@ -12,12 +12,15 @@
 # change, warm and cold; /input exists and is empty without files, warm and cold; a
 # request whose files would not fit one hand-over runs cold and says why; a
 # worker refuses a go naming a file outside /input, and nothing is written;
-# the deadline counts from the hand-over, after the files are written; and a
+# the deadline counts from the hand-over, after the files are written; a
+# cancel during the hand-over of 8 MiB ends the execution at once and leaves
+# nothing; the program's own main.py is there warm as cold; and a
 # run with files that is refused a syscall, then sleeps past its deadline,
 # ends as a timeout with nothing left running, warm and cold.
 import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
 from serve_client import (ACTJAIL, Server, actjail_run, b64, is_, like, main, make_policy, marker,  # noqa: E402
-                          marker_code, marker_pattern, ok, procs, result, status, wait_until)
+                          marker_code, marker_pattern, ok, procs, result, status, wait_until, within)
 import serve_client  # noqa: E402
 
 READER = r"""import hashlib, json, os, stat
@@ -180,6 +183,36 @@ def body():
         ("ok", "warm", hashlib.sha256(big).hexdigest()),
         "big input: 6 MiB arrive whole in a warm jail, within a 2 s deadline")
     serve_client.diag("6 MiB request: %.0f ms end to end" % ((time.monotonic() - t0) * 1000))
+
+    # ---- a cancel while the files are handed over ----------------------------------------
+    # 8 MiB of files take the worker a while to decode and write: the cancel
+    # comes meanwhile (or just after, when the program has started), and the
+    # execution ends at once, cancelled or killed, with nothing of it left.
+    mark = marker()
+    ok(W.wait_pool(1), "warm: ready")
+    workdir = None
+    for cmd in W.workers().values():
+        mm = re.search(r"--policy (\S+)/policy-\d+\.json", cmd)
+        workdir = workdir or (mm and mm.group(1))
+    t0 = time.monotonic()
+    w.execute("r4c", marker_code(mark), input={"a": b64(os.urandom(4 << 20)), "b": b64(os.urandom(4 << 20))},
+              timeout=30)
+    w.send({"op": "cancel", "id": "r4c"})
+    m = w.wait(lambda x: x.get("id") == "r4c" and x.get("op") in ("done", "error"), 30)
+    took = time.monotonic() - t0
+    got = (m or {}).get("code") if (m or {}).get("op") == "error" else status(m)
+    ok(got in ("cancelled", "killed"), "cancel during the hand-over of 8 MiB of files: the execution ends "
+       "cancelled or killed (%s, after %.2f s)" % (got, took), lambda: json.dumps(m)[:400])
+    within(took, 0, 10, "cancel during the hand-over: answered within 10 s, not at the 30 s deadline")
+    ok(wait_until(lambda: not procs(marker_pattern(mark)), 10) is not None,
+       "cancel during the hand-over: no process of the program is left")
+    ok(wait_until(lambda: len(W.workers()) == 1 and workdir and
+                  len([d for d in os.listdir(workdir) if d.startswith("job-")]) == 1, 20) is not None,
+       "cancel during the hand-over: its worker and work directory are gone (one warm jail left)",
+       lambda: "workers %s, in %s: %s" % (W.workers(), workdir, workdir and os.listdir(workdir)))
+    m, _ = w.run("r4d", "print(open('/input/x').read(), end='')", input={"x": b64(b"after\n")})
+    is_((status(m), result(m).get("start"), result(m).get("stdout")), ("ok", "warm", "after\n"),
+        "cancel during the hand-over: the next request with files runs warm")
 
     # ---- too large for one hand-over: cold, and it says why -----------------------------
     pol = make_policy(os.path.join(serve_client.T, "small.json"), max_message_bytes=65536)

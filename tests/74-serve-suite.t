@@ -49,7 +49,7 @@ for via in $ways; do
 		fi
 		: >"$T/via.log"
 		real=$ACTJAIL
-		ACTJAIL_REAL=$real ACTJAIL=$VIA_TOOL ACTJAIL_VIA=$via ACTJAIL_VIA_LOG=$T/via.log \
+		ACTJAIL_REAL=$real ACTJAIL=$VIA_TOOL ACTJAIL_VIA=$via ACTJAIL_VIA_LOG=$T/via.log ACTJAIL_VIA_TMP=$T \
 			"$t" >"$T/out" 2>"$T/err"
 		trc=$?
 		plan=$(grep -Ec '^1\.\.[0-9]+' "$T/out")

@@ -37,7 +37,7 @@ for via in $ways; do
 		t=$TOP/tests/$name.t
 		: >"$T/via.log"
 		ACTJAIL_REAL=$ACTJAIL ACTJAIL=$VIA_TOOL ACTJAIL_VIA=$via ACTJAIL_VIA_ELSE=direct \
-			ACTJAIL_VIA_LOG=$T/via.log "$t" >"$T/out" 2>"$T/err"
+			ACTJAIL_VIA_LOG=$T/via.log ACTJAIL_VIA_TMP=$T "$t" >"$T/out" 2>"$T/err"
 		trc=$?
 		plan=$(grep -Ec '^1\.\.[0-9]+' "$T/out")
 		want=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$T/out" | head -1)
