@@ -36,7 +36,8 @@ for via in $ways; do
 	for name in $CORE; do
 		t=$TOP/tests/$name.t
 		: >"$T/via.log"
-		ACTJAIL_REAL=$ACTJAIL ACTJAIL=$VIA_TOOL ACTJAIL_VIA=$via ACTJAIL_VIA_ELSE=direct \
+		real=$ACTJAIL
+		ACTJAIL_REAL=$real ACTJAIL=$VIA_TOOL ACTJAIL_VIA=$via ACTJAIL_VIA_ELSE=direct \
 			ACTJAIL_VIA_LOG=$T/via.log ACTJAIL_VIA_TMP=$T "$t" >"$T/out" 2>"$T/err"
 		trc=$?
 		plan=$(grep -Ec '^1\.\.[0-9]+' "$T/out")
