@@ -210,6 +210,7 @@ def body():
                   len([d for d in os.listdir(workdir) if d.startswith("job-")]) == 1, 20) is not None,
        "cancel during the hand-over: its worker and work directory are gone (one warm jail left)",
        lambda: "workers %s, in %s: %s" % (W.workers(), workdir, workdir and os.listdir(workdir)))
+    ok(W.wait_pool(1), "cancel during the hand-over: the pool is refilled")
     m, _ = w.run("r4d", "print(open('/input/x').read(), end='')", input={"x": b64(b"after\n")})
     is_((status(m), result(m).get("start"), result(m).get("stdout")), ("ok", "warm", "after\n"),
         "cancel during the hand-over: the next request with files runs warm")
