@@ -186,70 +186,65 @@ static int run_writer(struct input_job *job)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EPROTO;
 }
 
-int input_write(int dirfd, const struct warm_input *in, size_t n, uid_t uid, gid_t gid, char *err,
-		size_t errlen)
+/* Check, run and report job: 0, or -errno with what failed in err. */
+static int write_job(struct input_job *job, char *err, size_t errlen)
 {
-	struct input_job job = { dirfd, in, n, uid, gid, 0, -1, -1, NULL, 0 };
 	int r;
 
-	if (!n)
-		return 0;
-	if (dirfd < 0) {
+	if (job->n && job->dirfd < 0) {
 		(void)snprintf(err, errlen, "input: this jail has no writable /input");
 		return -ENOTDIR;
 	}
-	r = run_writer(&job);
+	r = run_writer(job);
 	if (r < 0) {
 		(void)snprintf(err, errlen, "input: the writer did not finish: %s", strerror(-r));
 		return r;
 	}
-	if (!job.err)
+	if (!job->err)
 		return 0;
-	if (job.index < 0)
-		(void)snprintf(err, errlen, "input: cannot write as %u:%u", (unsigned)uid,
-			       (unsigned)gid);
+	if (job->index == -1)
+		(void)snprintf(err, errlen, "input: cannot write as %u:%u", (unsigned)job->uid,
+			       (unsigned)job->gid);
+	else if (job->index == -2)
+		(void)snprintf(err, errlen, "main.py: %s", strerror(job->err));
 	else
-		(void)snprintf(err, errlen, "input %.64s: %s", in[job.index].name,
-			       strerror(job.err));
-	return -job.err;
+		(void)snprintf(err, errlen, "input %.64s: %s", job->in[job->index].name,
+			       strerror(job->err));
+	return -job->err;
+}
+
+int input_write(int dirfd, const struct warm_input *in, size_t n, uid_t uid, gid_t gid, char *err,
+		size_t errlen)
+{
+	struct input_job job = {
+		.dirfd = dirfd, .in = in, .n = n, .uid = uid, .gid = gid, .index = -1, .main_fd = -1
+	};
+
+	return n ? write_job(&job, err, errlen) : 0;
 }
 
 int warm_write_files(struct warm *w, uid_t uid, gid_t gid)
 {
-	struct input_job job = { w->input_fd, w->go.inputs, w->go.ninputs, uid,		  gid, 0,
-				 -1,	      w->main_fd,   w->go.code,	   w->go.code_len };
+	struct input_job job = { .dirfd = w->input_fd,
+				 .in = w->go.inputs,
+				 .n = w->go.ninputs,
+				 .uid = uid,
+				 .gid = gid,
+				 .index = -1,
+				 .main_fd = w->main_fd,
+				 .code = w->go.code,
+				 .code_len = w->go.code_len };
 	int r;
 
 	if (w->main_fd < 0) {
 		(void)snprintf(w->err, sizeof(w->err),
-			       "main.py: no writable copy of %s came from "
-			       "the jail's init",
-			       JAIL_RUNNER_DIR);
+			       "main.py: the jail's init sent no copy of %s", JAIL_RUNNER_DIR);
 		return -EBADF;
 	}
-	if (w->go.ninputs && w->input_fd < 0) {
-		(void)snprintf(w->err, sizeof(w->err), "input: this jail has no writable /input");
-		return -ENOTDIR;
-	}
-	r = run_writer(&job);
+	r = write_job(&job, w->err, sizeof(w->err));
 	(void)close(w->main_fd);
 	w->main_fd = -1;
-	if (r < 0) {
-		(void)snprintf(w->err, sizeof(w->err), "input: the writer did not finish: %s",
-			       strerror(-r));
-		return r;
-	}
-	if (!job.err)
-		return 0;
-	if (job.index == -1)
-		(void)snprintf(w->err, sizeof(w->err), "input: cannot write as %u:%u",
-			       (unsigned)uid, (unsigned)gid);
-	else if (job.index == -2)
-		(void)snprintf(w->err, sizeof(w->err), "main.py: %s", strerror(job.err));
-	else
-		(void)snprintf(w->err, sizeof(w->err), "input %.64s: %s",
-			       w->go.inputs[job.index].name, strerror(job.err));
-	return -job.err;
+	return r;
 }
 
 /* A cold jail's input file: what a request line can carry, and more. */
