@@ -35,9 +35,21 @@ static int activated(void)
 	return 3;
 }
 
+/* tmp_name: "DIR/.actjail-serve.PID", beside path; -1 if it does not fit
+ * in len bytes with its NUL. */
+static int tmp_name(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) + 1 : 0;
+	int n = snprintf(out, len, "%.*s.actjail-serve.%d", dirlen, path, (int)getpid());
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 int serve_listen(const struct serve_config *cfg, bool *owned, char *err, size_t errlen)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a = { .sun_family = AF_UNIX }, tmp = { .sun_family = AF_UNIX };
+	const char *step;
 	struct stat st;
 	int fd, r;
 
@@ -83,6 +95,15 @@ int serve_listen(const struct serve_config *cfg, bool *owned, char *err, size_t 
 			return r;
 		}
 	}
+	/* the socket is made under a temporary name beside PATH and renamed
+	 * onto it once it listens: a client that waits for PATH to appear
+	 * (a readiness probe, a test) never meets a socket that refuses */
+	if (tmp_name(cfg->socket_path, tmp.sun_path, sizeof(tmp.sun_path)) < 0) {
+		(void)snprintf(err, errlen,
+			       "--socket %s: no room in %zu bytes for the temporary name beside it",
+			       cfg->socket_path, sizeof(a.sun_path) - 1);
+		return -ENAMETOOLONG;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		r = -errno;
@@ -94,25 +115,41 @@ int serve_listen(const struct serve_config *cfg, bool *owned, char *err, size_t 
 	{
 		mode_t old = umask(0777);
 
-		r = bind(fd, (struct sockaddr *)&a, sizeof(a));
+		r = bind(fd, (struct sockaddr *)&tmp, sizeof(tmp));
 		umask(old);
 	}
 	if (r < 0) {
 		r = -errno;
-		(void)snprintf(err, errlen, "--socket %s: %s", cfg->socket_path, strerror(errno));
+		(void)snprintf(err, errlen, "--socket %s: bind %s: %s", cfg->socket_path,
+			       tmp.sun_path, strerror(errno));
+		(void)close(fd);
+		return r;
+	}
+	step = "chown";
+	r = cfg->socket_group_set ? chown(tmp.sun_path, (uid_t)-1, cfg->socket_group) : 0;
+	if (!r) {
+		step = "chmod";
+		r = chmod(tmp.sun_path, cfg->socket_mode);
+	}
+	if (!r) {
+		step = "listen";
+		r = listen(fd, 1024);
+	}
+	/* RENAME_NOREPLACE: a file that took PATH since the check above is
+	 * left alone, and this is an error */
+	if (!r) {
+		step = "rename";
+		r = renameat2(AT_FDCWD, tmp.sun_path, AT_FDCWD, cfg->socket_path, RENAME_NOREPLACE);
+	}
+	if (r < 0) {
+		r = -errno;
+		(void)snprintf(err, errlen, "--socket %s: %s: %s", cfg->socket_path, step,
+			       strerror(errno));
+		(void)unlink(tmp.sun_path);
 		(void)close(fd);
 		return r;
 	}
 	*owned = true;
-	if ((cfg->socket_group_set && chown(cfg->socket_path, (uid_t)-1, cfg->socket_group) < 0) ||
-	    chmod(cfg->socket_path, cfg->socket_mode) < 0 || listen(fd, 1024) < 0) {
-		r = -errno;
-		(void)snprintf(err, errlen, "--socket %s: %s", cfg->socket_path, strerror(errno));
-		(void)unlink(cfg->socket_path);
-		(void)close(fd);
-		*owned = false;
-		return r;
-	}
 	return fd;
 }
 

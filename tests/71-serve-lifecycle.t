@@ -16,7 +16,8 @@
 # Then, each on a server of its own: SIGTERM's drain (a big last result
 # included), SIGHUP's reload (and a request right after one), the socket
 # (--socket-mode, --max-connections, a stale socket, a live one, a regular
-# file, socket activation, a server killed outright), and --allow-uid /
+# file, socket activation, a server killed outright, a socket that appears
+# only once it accepts connections), and --allow-uid /
 # --allow-gid refusing or serving this client. Checks marked TODO are known
 # server bugs (the reason says where).
 #
@@ -434,6 +435,53 @@ def sockets():
         serve_client.actjail_run("pass")
 
 
+def appears_ready():
+    """the socket appears at --socket only once the server listens: a
+    client that connects the moment the name exists is never refused (the
+    server bound PATH itself before, so such a client could meet a bound
+    socket that did not listen yet: ECONNREFUSED, 8 in 300 starts)"""
+    d = os.path.join(serve_client.T, "ready")
+    os.mkdir(d)
+    path = os.path.join(d, "r.sock")
+    refused, extra, n = [], [], 300
+    for i in range(n):
+        p = subprocess.Popen([serve_client.ACTJAIL, "serve", "--socket", path, "--pool", "0"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        while not os.path.exists(path) and p.poll() is None:
+            pass  # no sleep: the first moment the name exists
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            try:
+                s.connect(path)
+            except OSError as e:
+                refused.append("start %d: %s (server %s)" % (i, e, p.poll()))
+        extra += [f for f in os.listdir(d) if f != "r.sock"]
+        p.send_signal(signal.SIGTERM)
+        if p.wait(20) != 0:
+            refused.append("start %d: the server exited %s" % (i, p.returncode))
+    is_(refused, [], "socket: connected the moment it appeared, %d starts of %d" % (n - len(refused), n))
+    is_(sorted(set(extra)), [], "socket: no temporary name beside it while the server runs")
+    is_(os.listdir(d), [], "socket: nothing left in its directory after the servers")
+    # the temporary name must fit in sun_path too: a 107-byte path with a
+    # long last name is served, a short last name deep down is refused
+    longest = os.path.join(d, "x" * (107 - len(d) - 1))
+    L = subprocess.Popen([serve_client.ACTJAIL, "serve", "--socket", longest, "--pool", "0"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    on_exit(lambda: L.poll() is None and (L.kill(), L.wait()))
+    ok(wait_until(lambda: os.path.exists(longest) or L.poll() is not None, 10) and
+       Client(longest).health().get("ok"), "socket: a 107-byte --socket is served")
+    L.send_signal(signal.SIGTERM)
+    is_(L.wait(20), 0, "socket: ...and its server exits 0")
+    deep = os.path.join(d, "y" * (100 - len(d) - 1))
+    os.mkdir(deep)
+    r = subprocess.run([serve_client.ACTJAIL, "serve", "--socket", os.path.join(deep, "s")],
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+    is_(r.returncode, 125, "socket: a short name 102 bytes deep, no room for the temporary one: exit 125")
+    like(r.stderr.decode(errors="replace"), "no room .*temporary name",
+         "socket: ...saying so")
+    is_(os.listdir(deep), [], "socket: ...and nothing is made")
+
+
 def allow_uid():
     uid = os.getuid()
     other = 12345 if uid != 12345 else 23456
@@ -475,6 +523,7 @@ def body():
     drain()
     reload()
     sockets()
+    appears_ready()
     allow_uid()
 
 
