@@ -75,8 +75,16 @@ def ok(cond, name, why=None, *, todo=None):
     else:
         _failed += not todo
         print("not ok %d - %s%s" % (_n, name, mark))
+        text = None
         if why is not None:
-            diag(why() if callable(why) else why)
+            text = why() if callable(why) else why
+            diag(text)
+        if not todo:
+            # on stderr too, which prove shows: a failure under CI names itself
+            sys.stderr.write("# %s: not ok %d - %s\n" % (os.path.basename(sys.argv[0]), _n, name))
+            for line in (str(text).splitlines()[:20] if text is not None else []):
+                sys.stderr.write("#   %s\n" % line)
+            sys.stderr.flush()
     sys.stdout.flush()
     return bool(cond)
 
