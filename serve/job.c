@@ -267,6 +267,8 @@ static bool deliver(struct server *s, struct job *j)
 	if (c)
 		conn_job_done(s, j->conn);
 	job_schedule(s);
+	/* a request is done: the pool is refilled behind it (docs/serve.md) */
+	pool_refill(s);
 	return true;
 }
 
@@ -287,16 +289,12 @@ static void maybe_finish(struct server *s, struct job *j)
 	if (!j->exited || !j->out_eof)
 		return;
 	if (j->answered || deliver(s, j)) {
-		/* answered: the slot and the directory go now, and the pool is
-		 * refilled. Not when the answer went out: the worker's jail is
-		 * torn down after it (a pandas process takes several ms of CPU
-		 * to exit), and a jail being built beside that took the CPU the
-		 * client needed to read its answer (pandas p50 4.2 -> 3.0 ms,
-		 * interleaved A/B on 2 cores, docs/serve.md) */
+		/* answered: the slot and the directory go now (the pool was
+		 * refilled when the answer went out) */
 		worker_release(s, j);
 		(void)jobdir_remove(j->dir);
 		job_free(j);
-		pool_refill(s);
+		pool_maintain(s, s->running == 0);
 		return;
 	}
 	worker_release(s, j);
