@@ -63,9 +63,13 @@ for via in $ways; do
 			ok 0 "$via: $name: its $got checks pass, its $runs run(s) all started $via"
 		else
 			ok 1 "$via: $name: its $got checks pass, its $runs run(s) all started $via"
-			printf '#   exit %s, plan %s of %s checks, %s run(s) not %s\n' "$trc" "${want:-none}" "$got" "$other" "$via"
-			printf '%s\n' "$bad" | head -20 | sed 's/^/#   /'
-			grep '^FAIL ' "$T/via.log" | head -5 | sed 's/^/#   /'
+			diag '#   exit %s, plan %s of %s checks, %s run(s) not %s\n' "$trc" "${want:-none}" "$got" "$other" "$via"
+			# each failing check with the comment lines under it, the
+			# wrapper's own failures, and the end of the test's stderr
+			diag '%s\n' "$(awk '/^not ok / && !/# TODO/ {p = 1; print; next} /^#/ && p {print; next} {p = 0}' "$T/out" |
+				head -40 | sed 's/^/#   /')"
+			diag '%s\n' "$(grep '^FAIL ' "$T/via.log" | head -5 | cut -c1-1500 | sed 's/^/#   /')"
+			diag '%s\n' "$(tail -15 "$T/err" | cut -c1-500 | sed 's/^/#   stderr: /')"
 		fi
 	done
 done

@@ -33,14 +33,26 @@ trap _lib_cleanup EXIT
 
 on_exit() { _cleanup_hooks+=("$1"); }
 
+# Under prove (HARNESS_ACTIVE), a failure and its diagnostics also go to
+# stderr: prove shows a test's stderr but not the comments on its stdout,
+# so a CI log then says why a check failed, not only its number.
 ok() { # ok CONDITION_STATUS NAME
 	_tap_n=$((_tap_n + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $_tap_n - $2"
 	else
 		echo "not ok $_tap_n - $2"
+		if [ -n "${HARNESS_ACTIVE:-}" ]; then echo "not ok $_tap_n - $2" >&2; fi
 		_tap_failed=$((_tap_failed + 1))
 	fi
+}
+
+diag() { # diag FORMAT ARGS...: a "#" comment (and on stderr under prove)
+	# shellcheck disable=SC2059
+	printf "$@"
+	# shellcheck disable=SC2059
+	if [ -n "${HARNESS_ACTIVE:-}" ]; then printf "$@" >&2; fi
+	return 0
 }
 
 check() { # check NAME COMMAND...: ok when COMMAND succeeds
@@ -53,21 +65,21 @@ check() { # check NAME COMMAND...: ok when COMMAND succeeds
 is() { # is GOT WANT NAME
 	if [ "$1" = "$2" ]; then ok 0 "$3"; else
 		ok 1 "$3"
-		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+		diag '#   got:  %s\n#   want: %s\n' "$1" "$2"
 	fi
 }
 
 like() { # like GOT REGEX NAME (grep -E)
 	if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
 		ok 1 "$3"
-		printf '#   %s\n#   does not match: %s\n' "$(printf '%s' "$1" | head -c 600)" "$2"
+		diag '#   %s\n#   does not match: %s\n' "$(printf '%s' "$1" | head -c 600)" "$2"
 	fi
 }
 
 unlike() { # unlike GOT REGEX NAME
 	if printf '%s' "$1" | grep -Eq -- "$2"; then
 		ok 1 "$3"
-		printf '#   %s\n#   matches: %s\n' "$(printf '%s' "$1" | head -c 600)" "$2"
+		diag '#   %s\n#   matches: %s\n' "$(printf '%s' "$1" | head -c 600)" "$2"
 	else ok 0 "$3"; fi
 }
 
